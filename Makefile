@@ -1,0 +1,119 @@
+# OSmosis / CellulOS — build, test, demo, bench, fuzz, install.
+#
+#   make            build libosmosis.a/.so and the tools into build/
+#   make demo       install missing Debian packages, build, run the main job
+#   make check      the full test suite, plain and again under ASan+UBSan
+#   make bench      benchmarks (not part of check)
+#   make fuzz       libFuzzer targets (FUZZ_TIME seconds each, default 60)
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Components add themselves through mk/*.mk fragments (one per component,
+# owned by it) so that the core rules here stay small.
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+CC      ?= cc
+SHARED  ?= $(abspath ../shared)
+FUZZ_TIME ?= 60
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_BASE := -std=gnu11 -D_GNU_SOURCE $(WARN) -Iinclude -g -fPIC -MMD -MP
+ifeq ($(SAN),1)
+  OPT     := -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+  LDSAN   := -fsanitize=address,undefined
+else
+  OPT     := -O2
+  LDSAN   :=
+endif
+ALL_CFLAGS = $(CFLAGS_BASE) $(OPT) $(CFLAGS)
+ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
+
+# ---- libosmosis: model, query, format (no Linux specifics) ----------------
+LIB_SRC := $(sort $(wildcard src/model/*.c src/query/*.c src/format/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+LIB_A   := $(BUILD)/libosmosis.a
+LIB_SO  := $(BUILD)/libosmosis.so
+
+# ---- osmosis CLI (front end + extractors) --------------------------------
+OSMOSIS_SRC := $(sort $(wildcard src/cli/osmosis/*.c src/extract/*.c src/extract/*/*.c))
+OSMOSIS_OBJ := $(OSMOSIS_SRC:%.c=$(BUILD)/obj/%.o)
+OSMOSIS     := $(BUILD)/bin/osmosis
+# Libraries the extractors need; fragments append.
+OSMOSIS_LDLIBS :=
+
+# Test binaries: tests/unit/test_*.c, each linked with TEST_ARCHIVES.
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_ARCHIVES := $(LIB_A)
+TEST_LDLIBS := -lcmocka -lm
+TEST_EXTRA_OBJ :=
+
+# What `make all` builds; fragments append.
+BINS := $(LIB_A) $(LIB_SO) $(OSMOSIS) $(BUILD)/osmosis.pc
+
+-include mk/*.mk
+
+.PHONY: all tests check demo bench fuzz install clean deps
+all: $(BINS)
+tests: $(TEST_BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB_A): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB_SO): $(LIB_OBJ)
+	$(CC) -shared $(ALL_LDFLAGS) -Wl,-soname,libosmosis.so.0 -o $@ $^ -lm
+
+$(OSMOSIS): $(OSMOSIS_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OSMOSIS_OBJ) $(LIB_A) $(OSMOSIS_LDLIBS) -lm
+
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_ARCHIVES) $(TEST_EXTRA_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(TEST_EXTRA_OBJ) $(TEST_ARCHIVES) $(OSMOSIS_LDLIBS) $(TEST_LDLIBS)
+
+$(BUILD)/osmosis.pc: scripts/osmosis.pc.in Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' $< > $@
+
+deps:
+	@scripts/deps.sh
+
+check: deps
+	$(MAKE) all tests BUILD=build
+	$(MAKE) all tests BUILD=build/asan SAN=1
+	SHARED=$(SHARED) tests/run.sh build build/asan
+
+demo: deps all
+	@SHARED=$(SHARED) BUILD=$(BUILD) scripts/demo.sh
+
+bench: deps all
+	@SHARED=$(SHARED) BUILD=$(BUILD) bench/run.sh
+
+# libFuzzer needs clang; fuzz/fuzz_NAME.c becomes build/fuzz/fuzz_NAME.
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+FUZZ_LIBSRC := $(LIB_SRC) $(sort $(wildcard src/extract/*/*parse*.c))
+build/fuzz/%: fuzz/%.c $(FUZZ_LIBSRC)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIBSRC) $(OSMOSIS_LDLIBS) -lm
+fuzz: deps $(FUZZ_BIN)
+	@FUZZ_TIME=$(FUZZ_TIME) scripts/fuzz.sh $(FUZZ_BIN)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/osmosis $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libosmosis.so.0
+	ln -sf libosmosis.so.0 $(DESTDIR)$(PREFIX)/lib/libosmosis.so
+	install -m 644 include/osmosis/*.h $(DESTDIR)$(PREFIX)/include/osmosis/
+	install -m 644 $(BUILD)/osmosis.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 755 $(filter $(BUILD)/bin/%,$(BINS)) $(DESTDIR)$(PREFIX)/bin/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

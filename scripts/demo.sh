@@ -1,0 +1,12 @@
+#!/bin/bash
+# The main job on its built-in defaults (grown by later components).
+set -euo pipefail
+BUILD=${BUILD:-build}
+SHARED=${SHARED:-../shared}
+OSMOSIS=$BUILD/bin/osmosis
+STATE=$SHARED/corpus/cellulos/GPIKV001.output
+echo "== osmosis info $STATE"
+"$OSMOSIS" info "$STATE"
+echo
+echo "== osmosis check $STATE"
+"$OSMOSIS" check "$STATE" || true

@@ -1,0 +1,151 @@
+/* Helpers shared by the osmosis verbs. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_print_diags(const char *name, const osm_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const osm_diag *g = &d->v[i];
+        const char *sev = g->severity == OSM_ERROR ? "error" : "warning";
+        if (g->line)
+            fprintf(stderr, "%s:%llu: %s: %s\n", name, (unsigned long long)g->line, sev, g->msg);
+        else
+            fprintf(stderr, "%s: %s: %s\n", name, sev, g->msg);
+    }
+    if (d->dropped)
+        fprintf(stderr, "%s: ... and %zu more problems not shown\n", name, d->dropped);
+}
+
+int cli_load(const char *path, const cli_load_opts *o, cli_loaded *out)
+{
+    memset(out, 0, sizeof *out);
+    out->store = osm_store_new();
+    if (!out->store) {
+        fprintf(stderr, "osmosis: out of memory\n");
+        return CLI_USAGE;
+    }
+    const char *name = strcmp(path, "-") ? path : "<stdin>";
+    osm_diags d;
+    osm_diags_init(&d, 200);
+    osm_csv_opts copts = { .strict = o->strict };
+    int r = osm_csv_read_file(out->store, path, &copts, &d, &out->stats);
+    out->row_problems = d.errors + d.warnings;
+    if (!o->quiet || r < 0)
+        cli_print_diags(name, &d);
+    osm_diags_free(&d);
+    if (r < 0) {
+        cli_loaded_free(out);
+        return CLI_USAGE;
+    }
+    if (!o->no_control)
+        out->control_added = osm_cellulos_add_control(out->store);
+    if (o->process) {
+        osm_store *p = osm_process(out->store, &out->process);
+        if (!p) {
+            fprintf(stderr, "osmosis: out of memory while processing %s\n", name);
+            cli_loaded_free(out);
+            return CLI_USAGE;
+        }
+        osm_store_free(out->store);
+        out->store = p;
+    }
+    return o->strict && out->row_problems ? CLI_PROBLEMS : CLI_OK;
+}
+
+void cli_loaded_free(cli_loaded *l)
+{
+    osm_store_free(l->store);
+    l->store = NULL;
+}
+
+int cli_out_open(cli_out *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || !strcmp(path, "-")) {
+        o->f = stdout;
+        return 0;
+    }
+    o->path = strdup(path);
+    if (!o->path || asprintf(&o->tmp, "%s.tmp.XXXXXX", path) < 0) {
+        free(o->path);
+        fprintf(stderr, "osmosis: out of memory\n");
+        return -1;
+    }
+    int fd = mkstemp(o->tmp);
+    if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
+        fprintf(stderr, "osmosis: cannot write %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        free(o->path);
+        free(o->tmp);
+        memset(o, 0, sizeof *o);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_out_commit(cli_out *o)
+{
+    if (!o->path) {
+        if (fflush(stdout) != 0) {
+            fprintf(stderr, "osmosis: write error on stdout: %s\n", strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    int bad = ferror(o->f);
+    if (fclose(o->f) != 0)
+        bad = 1;
+    o->f = NULL;
+    if (bad || rename(o->tmp, o->path) != 0) {
+        fprintf(stderr, "osmosis: cannot write %s: %s\n", o->path, strerror(errno));
+        unlink(o->tmp);
+        free(o->path);
+        free(o->tmp);
+        return -1;
+    }
+    free(o->path);
+    free(o->tmp);
+    return 0;
+}
+
+void cli_out_abort(cli_out *o)
+{
+    if (!o->path)
+        return;
+    if (o->f)
+        fclose(o->f);
+    unlink(o->tmp);
+    free(o->path);
+    free(o->tmp);
+    memset(o, 0, sizeof *o);
+}
+
+int cli_usage_error(const char *verb, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "osmosis %s: ", verb);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try 'osmosis %s --help')\n", verb);
+    return CLI_USAGE;
+}
+
+osm_id cli_find_pd(const osm_store *s, const char *verb, const char *id)
+{
+    osm_id n = osm_store_find(s, id);
+    if (n == OSM_NONE)
+        fprintf(stderr, "osmosis %s: no node '%s' in the state\n", verb, id);
+    else if (osm_node_kind(s, n) != OSM_PD) {
+        fprintf(stderr, "osmosis %s: '%s' is a %s, not a PD\n", verb, id,
+                osm_kind_name(osm_node_kind(s, n)));
+        n = OSM_NONE;
+    }
+    return n;
+}

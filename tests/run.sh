@@ -1,0 +1,44 @@
+#!/bin/bash
+# Run every test binary and CLI test against each build directory given
+# (e.g. `tests/run.sh build build/asan`).  Prints one line per test and the
+# summary line "N passed, N failed".  Exit 1 if anything failed.
+#
+# Environment for CLI tests: OSMOSIS, CELLULOS (binaries), BUILD, SHARED
+# (../shared), TOP (repo root), TMPDIR (a fresh scratch folder per test).
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+export TOP
+export SHARED=${SHARED:-$(cd "$TOP/../shared" 2>/dev/null && pwd)}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+pass=0
+fail=0
+failed=()
+logdir=$(mktemp -d)
+for build in "$@"; do
+    export BUILD="$TOP/$build"
+    export OSMOSIS="$BUILD/bin/osmosis" CELLULOS="$BUILD/bin/cellulos"
+    tests=()
+    for t in "$BUILD"/tests/test_*; do [ -x "$t" ] && tests+=("$t"); done
+    for t in "$TOP"/tests/cli/test_*.sh; do [ -f "$t" ] && tests+=("$t"); done
+    for t in "${tests[@]}"; do
+        name="$(basename "$t") [$build]"
+        log="$logdir/$(basename "$t").$(echo "$build" | tr / _).log"
+        scratch=$(mktemp -d)
+        if (cd "$scratch" && TMPDIR="$scratch" timeout 600 "$t") >"$log" 2>&1; then
+            pass=$((pass + 1))
+            echo "PASS  $name"
+        else
+            fail=$((fail + 1))
+            failed+=("$name")
+            echo "FAIL  $name"
+            sed -e 's/^/      | /' "$log" | tail -n 40
+        fi
+        rm -rf "$scratch"
+    done
+done
+rm -rf "$logdir"
+echo
+[ "$fail" -gt 0 ] && printf 'failed: %s\n' "${failed[@]}"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
