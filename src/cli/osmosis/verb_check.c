@@ -65,7 +65,8 @@ static int run(int argc, char **argv)
     osm_diags d;
     osm_diags_init(&d, json ? SIZE_MAX / 2 : 1000);
     size_t n = rule ? osm_check_rule(l.store, rule, lo.strict, &d) : osm_check(l.store, lo.strict, &d);
-    qsort(d.v, d.n, sizeof *d.v, cmp_diag);
+    if (d.n)
+        qsort(d.v, d.n, sizeof *d.v, cmp_diag);
     size_t by_rule[8] = { 0 };
     for (size_t i = 0; i < d.n; i++)
         by_rule[d.v[i].rule]++;
@@ -82,7 +83,7 @@ static int run(int argc, char **argv)
         osm_json_key(&j, "by_rule");
         osm_json_begin_object(&j);
         for (int r = 1; r <= 7; r++) {
-            char k[4];
+            char k[12];
             snprintf(k, sizeof k, "%d", r);
             osm_json_key(&j, k);
             osm_json_uint(&j, by_rule[r]);
