@@ -14,6 +14,7 @@
 
 #include "model.h"
 #include "format.h"
+#include "export.h"
 #if __has_include("query.h")
 #include "query.h"
 #endif
