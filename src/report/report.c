@@ -11,7 +11,7 @@
 
 enum {
     DEFAULT_MAX_PDS = 24,       /* PD sections when none are chosen */
-    MAX_MEMBER_ROWS = 150,      /* rows per TCB / IB table */
+    MAX_MEMBER_ROWS = 100,      /* rows per TCB / IB table */
     MAX_PD_ROWS = 2000          /* rows of the PD summary table */
 };
 
@@ -173,7 +173,7 @@ static int write_pd_table(osm_report *r, size_t total)
                "section below", total, r->n_pds);
     if (!r->o->pds && r->n_pds < total)
         fputs(" (the first by ID; choose others with <code>--pd</code>)", f);
-    fputs(".</p>\n<table><tr><th>PD</th><th>name</th><th>TCB size</th>"
+    fputs(".</p>\n<div class=\"scroll\"><table><tr><th>PD</th><th>name</th><th>TCB size</th>"
           "<th>impact boundary size</th></tr>\n", f);
     size_t rows = all.n_pds < MAX_PD_ROWS ? all.n_pds : MAX_PD_ROWS;
     for (size_t i = 0; i < rows; i++) {
@@ -188,7 +188,7 @@ static int write_pd_table(osm_report *r, size_t total)
         fprintf(f, "</td><td class=\"n\">%zu</td><td class=\"n\">%zu</td></tr>\n",
                 all.tcb_off[i + 1] - all.tcb_off[i], all.ib_off[i + 1] - all.ib_off[i]);
     }
-    fputs("</table>\n", f);
+    fputs("</table></div>\n", f);
     if (rows < all.n_pds)
         fprintf(f, "<p class=\"note\">&hellip; and %zu more PDs (see <code>osmosis tcb</code>).</p>\n",
                 all.n_pds - rows);
@@ -216,7 +216,7 @@ static void write_members(osm_report *r, const char *title, const osm_members *m
         fputs("<p class=\"note\">none</p></div>\n", f);
         return;
     }
-    fputs("<table><tr><th>PD</th><th>why</th><th>reason</th></tr>\n", f);
+    fputs("<div class=\"scroll\"><table><tr><th>PD</th><th>why</th><th>reason</th></tr>\n", f);
     size_t rows = ms->n < MAX_MEMBER_ROWS ? ms->n : MAX_MEMBER_ROWS;
     for (size_t i = 0; i < rows; i++) {
         const osm_member *m = &ms->v[i];
@@ -239,7 +239,7 @@ static void write_members(osm_report *r, const char *title, const osm_members *m
         }
         fputs("</td></tr>\n", f);
     }
-    fputs("</table>\n", f);
+    fputs("</table></div>\n", f);
     if (rows < ms->n)
         fprintf(f, "<p class=\"note\">&hellip; and %zu more (all of them: <code>osmosis tcb</code> / "
                    "<code>osmosis ib</code>).</p>\n", ms->n - rows);

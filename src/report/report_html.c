@@ -75,7 +75,9 @@ static const char css[] =
     "nav a{margin-right:10px}\n"
     ".note{color:#666;font-size:12.5px}\n"
     "td.m{text-align:center;min-width:44px;font-variant-numeric:tabular-nums}\n"
-    ".hidden{display:none}\n";
+    ".hidden{display:none}\n"
+    ".scroll{max-height:420px;overflow:auto;display:inline-block;max-width:100%}\n"
+    ".wide{overflow-x:auto;max-width:100%}\n";
 
 /* Search/filter: hide PD sections and table rows whose text lacks the
  * query; the RSI type selector shows one matrix at a time. */

@@ -35,7 +35,7 @@ static void write_fr(osm_report *r, size_t n)
     FILE *f = r->f;
     fputs("<h3>Fault ripple (FR)</h3>\n<p class=\"note\">How many REQUEST hops a fault needs "
           "to reach a PD both depend on: 0 = one depends on the other directly, &infin; = no "
-          "common server.</p>\n<table>", f);
+          "common server.</p>\n<div class=\"wide\"><table>", f);
     matrix_head(r, n);
     for (size_t i = 0; i < n; i++) {
         row_head(r, i);
@@ -55,7 +55,7 @@ static void write_fr(osm_report *r, size_t n)
         }
         fputs("</tr>\n", f);
     }
-    fputs("</table>\n", f);
+    fputs("</table></div>\n", f);
 }
 
 /* rsi[(i * n + j) * nt + k] for type types[k]; symmetric. */
@@ -159,10 +159,11 @@ static void write_rsi(osm_report *r, const rsi_grid *g, size_t n)
         osm_report_esc(f, osm_store_type_name(r->s, g->types[k]));
         fputs("</option>", f);
     }
-    fputs("</select></p>\n", f);
+    fputs("</select></p>\n<div class=\"wide\">", f);
     for (size_t k = 0; k < g->nt; k++)
         if (type_wanted(r, g->types[k]))
             write_rsi_table(r, g, n, k, k == first);
+    fputs("</div>\n", f);
 }
 
 int osm_report_matrix(osm_report *r)

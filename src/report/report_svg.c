@@ -19,12 +19,13 @@
 
 enum {
     PD_GROUP_MIN = 4,       /* members sharing a reason before they merge */
+    FEW_MEMBERS = 12,       /* up to this many members are all drawn singly */
     MAX_SINGLE_PDS = 40,    /* members drawn one by one */
     MAX_PIC_NODES = 300     /* beyond this the picture is cut (and says so) */
 };
 
 enum { ROLE_SELF = 1, ROLE_TCB = 2, ROLE_IB = 4 };
-enum { PIC_PD, PIC_PD_GROUP, PIC_RES, PIC_RES_GROUP, PIC_SPACE };
+enum { PIC_PD, PIC_PD_GROUP, PIC_RES, PIC_RES_GROUP, PIC_SPACE, PIC_SPACE_GROUP };
 
 /* A drawn node.  Groups stand for `count` resources or PDs. */
 typedef struct pic_node {
@@ -73,9 +74,11 @@ static uint32_t pic_add(pic *p, const pic_node *want)
         if (h->what != want->what)
             continue;
         if ((want->what == PIC_RES_GROUP && h->type == want->type && h->space == want->space) ||
+            (want->what == PIC_SPACE_GROUP && h->type == want->type) ||
             (want->what == PIC_PD_GROUP && h->role == want->role && h->comp == want->comp &&
              h->via == want->via) ||
-            (want->what != PIC_RES_GROUP && want->what != PIC_PD_GROUP && h->node == want->node))
+            (want->what != PIC_RES_GROUP && want->what != PIC_PD_GROUP &&
+             want->what != PIC_SPACE_GROUP && h->node == want->node))
             return (uint32_t)i;
     }
     if (p->nn == MAX_PIC_NODES) {
@@ -86,28 +89,36 @@ static uint32_t pic_add(pic *p, const pic_node *want)
     return (uint32_t)p->nn++;
 }
 
-/* The drawn node for a resource or space (a group when collapsing). */
-static uint32_t pic_thing(pic *p, osm_id v)
+/* Count real node v once in group node i. */
+static void pic_count(pic *p, uint32_t i, osm_id v)
 {
-    const osm_store *s = p->r->s;
-    pic_node want = { .node = v, .count = 1 };
-    if (osm_node_kind(s, v) == OSM_SPACE) {
-        want.what = PIC_SPACE;
-        return pic_add(p, &want);
-    }
-    if (p->collapse) {
-        want.what = PIC_RES_GROUP;
-        want.type = osm_node_data(s, v);
-        want.space = space_of(s, v);
-        want.count = 0;
-    } else {
-        want.what = PIC_RES;
-    }
-    uint32_t i = pic_add(p, &want);
-    if (i != UINT32_MAX && want.what == PIC_RES_GROUP && !p->counted[v]) {
+    if (i != UINT32_MAX && !p->counted[v]) {
         p->counted[v] = 1;
         p->n[i].count++;
     }
+}
+
+/* The drawn node for a resource or space: with collapsing, resources merge
+ * per (type, space), and spaces per type when `group_spaces` (on the chains
+ * of merged members, which each name their own space). */
+static uint32_t pic_thing(pic *p, osm_id v, bool group_spaces)
+{
+    const osm_store *s = p->r->s;
+    pic_node want = { .node = v, .count = 1, .type = osm_node_data(s, v) };
+    bool space = osm_node_kind(s, v) == OSM_SPACE;
+    if (!p->collapse) {
+        want.what = space ? PIC_SPACE : PIC_RES;
+        return pic_add(p, &want);
+    }
+    if (space && !group_spaces) {
+        want.what = PIC_SPACE;
+        return pic_add(p, &want);
+    }
+    want.what = space ? PIC_SPACE_GROUP : PIC_RES_GROUP;
+    want.space = space ? OSM_NONE : space_of(s, v);
+    want.count = 0;
+    uint32_t i = pic_add(p, &want);
+    pic_count(p, i, v);
     return i;
 }
 
@@ -123,9 +134,9 @@ static uint32_t pic_pd(pic *p, osm_id pd)
     return i;
 }
 
-static uint32_t pic_any(pic *p, osm_id v)
+static uint32_t pic_any(pic *p, osm_id v, bool group_spaces)
 {
-    return osm_node_kind(p->r->s, v) == OSM_PD ? pic_pd(p, v) : pic_thing(p, v);
+    return osm_node_kind(p->r->s, v) == OSM_PD ? pic_pd(p, v) : pic_thing(p, v, group_spaces);
 }
 
 static void pic_edge_add(pic *p, uint32_t a, uint32_t b, uint8_t kind)
@@ -147,11 +158,11 @@ static void pic_edge_add(pic *p, uint32_t a, uint32_t b, uint8_t kind)
 }
 
 /* Draw an explanation chain; its last step is drawn as `last`. */
-static void pic_chain(pic *p, const osm_step *st, size_t n, uint32_t last)
+static void pic_chain(pic *p, const osm_step *st, size_t n, uint32_t last, bool group_spaces)
 {
     uint32_t prev = UINT32_MAX;
     for (size_t i = 0; i < n; i++) {
-        uint32_t cur = i + 1 == n ? last : pic_any(p, st[i].node);
+        uint32_t cur = i + 1 == n ? last : pic_any(p, st[i].node, group_spaces);
         if (i > 0) {
             uint8_t kind = (uint8_t)OSM_ADJ_KIND(st[i].info);
             if (st[i].back)
@@ -172,6 +183,8 @@ static uint64_t via_key(pic *p, osm_id via)
         return UINT64_MAX;
     if (p->collapse && osm_node_kind(s, via) == OSM_RESOURCE)
         return 1ull << 63 | (uint64_t)osm_node_data(s, via) << 32 | space_of(s, via);
+    if (p->collapse && osm_node_kind(s, via) == OSM_SPACE)
+        return 1ull << 62 | osm_node_data(s, via);
     return via;
 }
 
@@ -180,13 +193,14 @@ static uint64_t via_key(pic *p, osm_id via)
 static void pic_members(pic *p, const osm_members *ms)
 {
     size_t singles = 0;
+    bool few = ms->n <= FEW_MEMBERS;
     for (size_t i = 0; i < ms->n; i++) {
         const osm_member *m = &ms->v[i];
         if (p->member_pic[m->pd])
             continue;       /* already placed (in both TCB and IB) */
         uint64_t vk = via_key(p, m->via);
         size_t same = 0;
-        for (size_t j = 0; p->collapse && j < ms->n && same < PD_GROUP_MIN; j++)
+        for (size_t j = 0; p->collapse && !few && j < ms->n && same < PD_GROUP_MIN; j++)
             if (ms->v[j].comp == m->comp && p->role[ms->v[j].pd] == p->role[m->pd] &&
                 via_key(p, ms->v[j].via) == vk)
                 same++;
@@ -208,19 +222,32 @@ static void pic_members(pic *p, const osm_members *ms)
             singles++;
         }
         if (m->why_len)
-            pic_chain(p, ms->steps + m->why_off, m->why_len, at);
+            pic_chain(p, ms->steps + m->why_off, m->why_len, at, group);
     }
 }
 
-/* What the PD itself holds. */
+/* Is real node v drawn as itself already (e.g. as a reason's witness)? */
+static bool pic_has(const pic *p, osm_id v)
+{
+    for (size_t i = 0; i < p->nn; i++)
+        if (p->n[i].node == v && (p->n[i].what == PIC_SPACE || p->n[i].what == PIC_RES))
+            return true;
+    return false;
+}
+
+/* What the PD itself holds (after the chains, so that spaces no reason
+ * names can merge into one "N x TYPE spaces" node per type). */
 static void pic_holds(pic *p)
 {
     const osm_store *s = p->r->s;
     uint32_t self = pic_pd(p, p->x);
     osm_edge e;
-    for (osm_id i = osm_store_first_out(s, p->x); i != OSM_NONE; i = osm_store_next_out(s, i))
-        if (osm_store_edge(s, i, &e) && e.kind == OSM_HOLD && osm_node_kind(s, e.to) != OSM_PD)
-            pic_edge_add(p, self, pic_thing(p, e.to), OSM_HOLD);
+    for (osm_id i = osm_store_first_out(s, p->x); i != OSM_NONE; i = osm_store_next_out(s, i)) {
+        if (!osm_store_edge(s, i, &e) || e.kind != OSM_HOLD || osm_node_kind(s, e.to) == OSM_PD)
+            continue;
+        bool group = osm_node_kind(s, e.to) == OSM_SPACE && !pic_has(p, e.to);
+        pic_edge_add(p, self, pic_thing(p, e.to, group), OSM_HOLD);
+    }
 }
 
 /* ---- Graphviz -------------------------------------------------------- */
@@ -294,6 +321,29 @@ static void node_attrs(pic *p, Agnode_t *gn, const pic_node *pn)
             lbl_put(&tip, role_text(pn->role), true);
         }
         break;
+    case PIC_SPACE_GROUP:
+        if (pn->count > 1) {
+            set(gn, "shape", "folder");
+            set(gn, "style", "filled");
+            set(gn, "fillcolor", "#dcefd9");
+            snprintf(num, sizeof num, "%u \xc3\x97 ", pn->count);
+            lbl_put(&l, num, true);
+            lbl_put(&l, osm_store_type_name(s, pn->type), false);
+            lbl_put(&l, " space", true);
+            lbl_put(&tip, l.buf, true);
+            break;
+        }
+        /* one space is drawn as itself */
+        __attribute__((fallthrough));
+    case PIC_SPACE:
+        set(gn, "shape", "folder");
+        set(gn, "style", "filled");
+        set(gn, "fillcolor", "#dcefd9");
+        lbl_put(&l, osm_node_id(s, pn->node), false);
+        lbl_put(&l, "\\n", true);
+        lbl_put(&l, osm_node_data_name(s, pn->node), false);
+        lbl_put(&tip, l.buf, true);
+        break;
     case PIC_RES_GROUP:
         set(gn, "shape", "ellipse");
         set(gn, "style", "filled");
@@ -308,9 +358,9 @@ static void node_attrs(pic *p, Agnode_t *gn, const pic_node *pn)
         lbl_put(&tip, l.buf, true);
         break;
     default:
-        set(gn, "shape", pn->what == PIC_SPACE ? "folder" : "ellipse");
+        set(gn, "shape", "ellipse");
         set(gn, "style", "filled");
-        set(gn, "fillcolor", pn->what == PIC_SPACE ? "#dcefd9" : "#eef1f6");
+        set(gn, "fillcolor", "#eef1f6");
         lbl_put(&l, osm_node_id(s, pn->node), false);
         lbl_put(&l, "\\n", true);
         lbl_put(&l, osm_node_data_name(s, pn->node), false);
@@ -335,6 +385,34 @@ static void edge_attrs(pic *p, Agedge_t *ge, const pic_edge *pe)
         set(ge, "fontcolor", "#c0392b");
 }
 
+/* Hops from the PD (node 0) to every drawn node, ignoring direction;
+ * NULL on ENOMEM (the layout then keeps the edges' own direction). */
+static uint32_t *pic_distances(const pic *p)
+{
+    uint32_t *dist = malloc((p->nn + 1) * sizeof *dist);
+    if (!dist)
+        return NULL;
+    for (size_t i = 0; i < p->nn; i++)
+        dist[i] = UINT32_MAX;
+    dist[0] = 0;
+    /* Bellman-Ford style relaxation: pictures are small. */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < p->ne; i++) {
+            uint32_t a = p->e[i].a, b = p->e[i].b;
+            if (dist[a] != UINT32_MAX && dist[a] + 1 < dist[b]) {
+                dist[b] = dist[a] + 1;
+                changed = true;
+            }
+            if (dist[b] != UINT32_MAX && dist[b] + 1 < dist[a]) {
+                dist[a] = dist[b] + 1;
+                changed = true;
+            }
+        }
+    }
+    return dist;
+}
+
 static Agraph_t *pic_graph(pic *p)
 {
     Agraph_t *g = agopen((char *)"pd", Agdirected, NULL);
@@ -355,6 +433,7 @@ static Agraph_t *pic_graph(pic *p)
         agclose(g);
         return NULL;
     }
+    uint32_t *dist = pic_distances(p);
     char name[32];
     for (size_t i = 0; i < p->nn; i++) {
         snprintf(name, sizeof name, "n%zu", i);
@@ -362,9 +441,17 @@ static Agraph_t *pic_graph(pic *p)
         node_attrs(p, gn[i], &p->n[i]);
     }
     for (size_t i = 0; i < p->ne; i++) {
-        Agedge_t *ge = agedge(g, gn[p->e[i].a], gn[p->e[i].b], NULL, 1);
-        edge_attrs(p, ge, &p->e[i]);
+        const pic_edge *pe = &p->e[i];
+        /* Lay every edge out going away from the PD (so it sits leftmost
+         * and its TCB / IB to the right); arrows keep their direction. */
+        bool flip = dist && dist[pe->a] > dist[pe->b];
+        Agedge_t *ge = flip ? agedge(g, gn[pe->b], gn[pe->a], NULL, 1)
+                            : agedge(g, gn[pe->a], gn[pe->b], NULL, 1);
+        edge_attrs(p, ge, pe);
+        if (flip)
+            set(ge, "dir", "back");
     }
+    free(dist);
     free(gn);
     return g;
 }
@@ -421,9 +508,10 @@ int osm_report_svg(osm_report *r, osm_id x, const osm_members *tcb, const osm_me
         p.role[tcb->v[i].pd] |= ROLE_TCB;
     for (size_t i = 0; i < ib->n; i++)
         p.role[ib->v[i].pd] |= ROLE_IB;
-    pic_holds(&p);
+    pic_pd(&p, x);
     pic_members(&p, tcb);
     pic_members(&p, ib);
+    pic_holds(&p);
     rc = pic_render(&p);
     if (rc == 0 && p.cut)
         fprintf(r->f, "<p class=\"note\">Picture cut at %d nodes%s.</p>\n", MAX_PIC_NODES,
