@@ -436,9 +436,14 @@ static Agraph_t *pic_graph(pic *p)
     uint32_t *dist = pic_distances(p);
     char name[32];
     for (size_t i = 0; i < p->nn; i++) {
-        snprintf(name, sizeof name, "n%zu", i);
-        gn[i] = agnode(g, name, 1);
-        node_attrs(p, gn[i], &p->n[i]);
+        /* Name drawn nodes by their ID (the SVG <title>, which tools and
+         * tests read); groups, and any clash, by position. */
+        const pic_node *pn = &p->n[i];
+        char *id = (char *)osm_node_id(p->r->s, pn->node);
+        bool single = pn->what == PIC_PD || pn->what == PIC_RES || pn->what == PIC_SPACE;
+        snprintf(name, sizeof name, "group %zu", i);
+        gn[i] = single && !agnode(g, id, 0) ? agnode(g, id, 1) : agnode(g, name, 1);
+        node_attrs(p, gn[i], pn);
     }
     for (size_t i = 0; i < p->ne; i++) {
         const pic_edge *pe = &p->e[i];
