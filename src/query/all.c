@@ -14,12 +14,6 @@
 
 #include "query_internal.h"
 
-#define K_PD OSM_KIND_BIT(OSM_PD)
-#define K_RES OSM_KIND_BIT(OSM_RESOURCE)
-#define K_SPACE OSM_KIND_BIT(OSM_SPACE)
-#define E_HOLD OSM_EDGE_BIT(OSM_HOLD)
-#define E_MAP OSM_EDGE_BIT(OSM_MAP)
-#define E_REQ OSM_EDGE_BIT(OSM_REQUEST)
 
 /* A growable CSR: row i is v[off[i] .. off[i + 1]). */
 typedef struct csr { size_t *off; osm_id *v; size_t n, cap; } csr;

@@ -17,12 +17,6 @@
 
 #include "query_internal.h"
 
-#define K_PD OSM_KIND_BIT(OSM_PD)
-#define K_RES OSM_KIND_BIT(OSM_RESOURCE)
-#define K_SPACE OSM_KIND_BIT(OSM_SPACE)
-#define E_HOLD OSM_EDGE_BIT(OSM_HOLD)
-#define E_MAP OSM_EDGE_BIT(OSM_MAP)
-#define E_REQ OSM_EDGE_BIT(OSM_REQUEST)
 
 typedef struct qctx qctx;
 /* Emits the chain from x to space s (the "x side" of a space reason). */
@@ -195,55 +189,16 @@ static int reason_su(qctx *c, osm_id r)
     return c->su_xside(c, s) | q_emit_step(c->out, r, q_subset_info(c->g, r), true);
 }
 
-/* Members of `comp`: every p != x with Spaces(p, ts) meeting `set`, i.e.
- * p HOLDs one of them (of a type in ts) or reaches in ANY mode a resource
- * (of a type in ts) drawn from one. */
-static int spaces_users(qctx *c, const qset *set, const osm_typeset *ts, uint32_t comp,
-                        xside_fn xside)
+/* Members of `comp`: every p != x that HOLDs a space of `set` (of a type
+ * in ts; NULL = any). */
+static int space_holders(qctx *c, const qset *set, const osm_typeset *ts, uint32_t comp,
+                         xside_fn xside)
 {
     const osm_snapshot *g = c->g;
     for (size_t k = 0; k < set->n; k++) {
         osm_id s = set->v[k];
-        if (!q_space_type_ok(ts, g->data[s]))
+        if (ts && !q_space_type_ok(ts, g->data[s]))
             continue;
-        for (uint32_t i = g->in_off[s]; i < g->in_off[s + 1]; i++) {
-            osm_id p = g->in[i].node;
-            if (OSM_ADJ_KIND(g->in[i].info) != OSM_HOLD || g->kind[p] != OSM_PD || p == c->x)
-                continue;
-            osm_member *e = member_add(c, p, comp, s);
-            if (!e) {
-                if (!qset_has(c->mem, p))
-                    return -1;
-                continue;
-            }
-            if (c->why && member_why_end(c, e, xside(c, s) |
-                                         q_emit_step(c->out, p, g->in[i].info, true)) < 0)
-                return -1;
-        }
-    }
-    qset *src = q_set(c->q, 6, false);
-    if (!src)
-        return -1;
-    for (size_t k = 0; k < set->n; k++) {
-        osm_id s = set->v[k];
-        for (uint32_t i = g->in_off[s]; i < g->in_off[s + 1]; i++) {
-            osm_id r = g->in[i].node;
-            if (OSM_ADJ_KIND(g->in[i].info) == OSM_SUBSET && g->kind[r] == OSM_RESOURCE &&
-                q_res_type_ok(ts, g->data[r]))
-                qset_add(src, r);
-        }
-    }
-    c->su_set = set;
-    c->su_xside = xside;
-    return back_to_pds(c, src->v, src->n, 0, comp, reason_su);
-}
-
-/* Members of `comp`: every p != x that HOLDs a space of `set`. */
-static int space_holders(qctx *c, const qset *set, uint32_t comp, xside_fn xside)
-{
-    const osm_snapshot *g = c->g;
-    for (size_t k = 0; k < set->n; k++) {
-        osm_id s = set->v[k];
         for (uint32_t i = g->in_off[s]; i < g->in_off[s + 1]; i++) {
             osm_id p = g->in[i].node;
             if (OSM_ADJ_KIND(g->in[i].info) != OSM_HOLD || g->kind[p] != OSM_PD || p == c->x)
@@ -261,6 +216,33 @@ static int space_holders(qctx *c, const qset *set, uint32_t comp, xside_fn xside
     }
     return 0;
 }
+
+/* Members of `comp`: every p != x with Spaces(p, ts) meeting `set`, i.e.
+ * p HOLDs one of them (of a type in ts) or reaches in ANY mode a resource
+ * (of a type in ts) drawn from one. */
+static int spaces_users(qctx *c, const qset *set, const osm_typeset *ts, uint32_t comp,
+                        xside_fn xside)
+{
+    const osm_snapshot *g = c->g;
+    if (space_holders(c, set, ts, comp, xside) < 0)
+        return -1;
+    qset *src = q_set(c->q, 6, false);
+    if (!src)
+        return -1;
+    for (size_t k = 0; k < set->n; k++) {
+        osm_id s = set->v[k];
+        for (uint32_t i = g->in_off[s]; i < g->in_off[s + 1]; i++) {
+            osm_id r = g->in[i].node;
+            if (OSM_ADJ_KIND(g->in[i].info) == OSM_SUBSET && g->kind[r] == OSM_RESOURCE &&
+                q_res_type_ok(ts, g->data[r]))
+                qset_add(src, r);
+        }
+    }
+    c->su_set = set;
+    c->su_xside = xside;
+    return back_to_pds(c, src->v, src->n, 0, comp, reason_su);
+}
+
 
 /* PD -> PD walks: control chains (HOLD in `mode`) or REQUEST chains of one
  * or more edges after the first hops `src` (plus).  Members are every PD
@@ -387,7 +369,7 @@ static int request_hops(qctx *c, int dir, uint32_t comp)
 static int comp_servers(qctx *c)
 {
     if (ensure_spaces(c) < 0 ||
-        space_holders(c, c->sxall, OSM_COMP_SERVERS, xside_sxall) < 0)
+        space_holders(c, c->sxall, NULL, OSM_COMP_SERVERS, xside_sxall) < 0)
         return -1;
     return request_hops(c, OSM_DIR_FWD, OSM_COMP_SERVERS);
 }
@@ -402,7 +384,7 @@ static int comp_indirect_servers(qctx *c)
     qwalk wk = { E_MAP, OSM_DIR_FWD, 0, K_SPACE, K_SPACE, OSM_DEPTH_INF, true };
     q_walk(c->q, &wk, c->sxall->v, c->sxall->n, c->mw);
     c->mw_base = xside_sxall;
-    if (space_holders(c, c->mw, OSM_COMP_INDIRECT_SERVERS, xside_mw) < 0)
+    if (space_holders(c, c->mw, NULL, OSM_COMP_INDIRECT_SERVERS, xside_mw) < 0)
         return -1;
     return pd_chain(c, E_REQ, OSM_DIR_FWD, 0, true, OSM_COMP_INDIRECT_SERVERS);
 }

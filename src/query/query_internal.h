@@ -112,4 +112,12 @@ void q_ids_sort(const osm_store *s, osm_id *v, size_t n);
 /* The SUBSET edge info of resource r to space s, or 0. */
 uint32_t q_subset_info(const osm_snapshot *g, osm_id r);
 
+/* Short masks for kinds and edge kinds used by the walks. */
+#define K_PD OSM_KIND_BIT(OSM_PD)
+#define K_RES OSM_KIND_BIT(OSM_RESOURCE)
+#define K_SPACE OSM_KIND_BIT(OSM_SPACE)
+#define E_HOLD OSM_EDGE_BIT(OSM_HOLD)
+#define E_MAP OSM_EDGE_BIT(OSM_MAP)
+#define E_REQ OSM_EDGE_BIT(OSM_REQUEST)
+
 #endif

@@ -109,16 +109,29 @@ int cli_out_commit(cli_out *o)
     if (fclose(o->f) != 0)
         bad = 1;
     o->f = NULL;
+    int r = 0;
     if (bad || rename(o->tmp, o->path) != 0) {
         fprintf(stderr, "osmosis: cannot write %s: %s\n", o->path, strerror(errno));
         unlink(o->tmp);
-        free(o->path);
-        free(o->tmp);
-        return -1;
+        r = -1;
     }
     free(o->path);
     free(o->tmp);
-    return 0;
+    memset(o, 0, sizeof *o);    /* a later cli_out_abort is a no-op */
+    return r;
+}
+
+int cli_write_csv(const osm_store *s, const char *path)
+{
+    cli_out o;
+    if (cli_out_open(&o, path) < 0)
+        return -1;
+    if (osm_csv_write(s, o.f) < 0) {
+        fprintf(stderr, "osmosis: write error on %s\n", path && strcmp(path, "-") ? path : "stdout");
+        cli_out_abort(&o);
+        return -1;
+    }
+    return cli_out_commit(&o);
 }
 
 void cli_out_abort(cli_out *o)

@@ -66,6 +66,9 @@ typedef struct cli_out {
 int cli_out_open(cli_out *o, const char *path);     /* 0 or -1 (message printed) */
 int cli_out_commit(cli_out *o);                     /* 0 or -1; closes */
 void cli_out_abort(cli_out *o);                     /* remove the temp file */
+/* Write the state as CellulOS CSV to path ("-"/NULL = stdout) through
+ * cli_out; 0, or -1 with a message printed. */
+int cli_write_csv(const osm_store *s, const char *path);
 
 /* Print "osmosis VERB: message" to stderr and return CLI_USAGE. */
 int cli_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -219,22 +219,13 @@ static int run(int argc, char **argv)
     if (2 * p.servers >= p.pds)
         return cli_usage_error("gen", "--servers must leave room for applications");
     osm_store *s = osm_store_new();
-    cli_out o;
     if (!s || generate(&p, s) < 0) {
         osm_store_free(s);
         return qcli_oom("gen");
     }
-    if (cli_out_open(&o, out) < 0) {
-        osm_store_free(s);
-        return CLI_USAGE;
-    }
-    if (osm_csv_write(s, o.f) < 0 || cli_out_commit(&o) < 0) {
-        cli_out_abort(&o);
-        osm_store_free(s);
-        return CLI_USAGE;
-    }
+    int st = cli_write_csv(s, out) < 0 ? CLI_USAGE : CLI_OK;
     osm_store_free(s);
-    return CLI_OK;
+    return st;
 }
 
 OSM_VERB(gen, "gen", run, "generate a well-formed, realistic state (deterministic)");

@@ -75,20 +75,8 @@ static int run(int argc, char **argv)
         return st;
     if (json)
         summary_json(&l, argv[optind]);
-    if (!json || out) {
-        cli_out o;
-        if (cli_out_open(&o, out) < 0) {
-            cli_loaded_free(&l);
-            return CLI_USAGE;
-        }
-        if (osm_csv_write(l.store, o.f) < 0) {
-            cli_out_abort(&o);
-            cli_loaded_free(&l);
-            return CLI_USAGE;
-        }
-        if (cli_out_commit(&o) < 0)
-            st = CLI_USAGE;
-    }
+    if ((!json || out) && cli_write_csv(l.store, out) < 0)
+        st = CLI_USAGE;
     cli_loaded_free(&l);
     return st;
 }

@@ -63,16 +63,8 @@ static int run(int argc, char **argv)
         fprintf(stderr, "process: %zu PDs split by VCPU, %zu by ADS, %zu PDs added\n",
                 l.process.split_vcpu, l.process.split_ads, l.process.pds_added);
     }
-    if (!json || out) {
-        cli_out o;
-        if (cli_out_open(&o, out) < 0) {
-            cli_loaded_free(&l);
-            return CLI_USAGE;
-        }
-        osm_csv_write(l.store, o.f);
-        if (cli_out_commit(&o) < 0)
-            st = CLI_USAGE;
-    }
+    if ((!json || out) && cli_write_csv(l.store, out) < 0)
+        st = CLI_USAGE;
     cli_loaded_free(&l);
     return st;
 }
