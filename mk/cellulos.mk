@@ -23,9 +23,14 @@ CEL_PROGS   := $(subst _,-,$(CEL_PROGS))
 .DEFAULT_GOAL := all
 
 BINS += $(CELLULOS) $(CEL_LIB_A) $(CEL_PROGS)
+# Unit tests reach the root task through an archive of its objects (all but
+# main), placed before libosmosis, which it needs.
+CEL_ROOT_A := $(BUILD)/libcelroot.a
+TEST_ARCHIVES := $(CEL_ROOT_A) $(TEST_ARCHIVES)
 TEST_LDLIBS += -lseccomp
-# Unit tests of the root task link its objects (all but main).
-TEST_EXTRA_OBJ += $(filter-out $(BUILD)/obj/src/cellulos/main.o,$(CEL_ROOT_OBJ))
+
+$(CEL_ROOT_A): $(filter-out $(BUILD)/obj/src/cellulos/main.o,$(CEL_ROOT_OBJ))
+	rm -f $@ && ar rcs $@ $^
 
 $(CELLULOS): $(CEL_ROOT_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)

@@ -124,8 +124,8 @@ void cel_deny(cel_root *r, cel_pd *pd, const char *kind, const char *detail)
         snprintf(r->denied_kinds[r->n_denied_kinds++], sizeof r->denied_kinds[0], "%s", kind);
     if (i < 32)
         r->denied_count[i]++;
-    fprintf(r->log, "cellulos: DENIED %s (%s): %s %s\n", pd ? pd->id : "?",
-            pd ? pd->name : "?", kind, detail ? detail : "");
+    fprintf(r->log, "cellulos: DENIED %s (%s) %s%s%s\n", pd ? pd->id : "?", pd ? pd->name : "?",
+            kind, detail && *detail ? ": " : "", detail ? detail : "");
 }
 
 unsigned cel_denied(const cel_root *r, const char *kind)
