@@ -326,6 +326,7 @@ void cel_pd_ended(cel_root *r, cel_pd *pd)
     r->live_pds--;
     if (r->verbose)
         fprintf(r->log, "cellulos: %s (%s) ended with status %d\n", pd->id, pd->name, st);
+    cel_policy_apply(r, pd);    /* on the state before the teardown */
     release_holds(r, pd);
     if (pd->vcpu)
         cel_vcpu_destroy(r, cel_obj_get(r, pd->vcpu));
@@ -334,7 +335,6 @@ void cel_pd_ended(cel_root *r, cel_pd *pd)
     cel_obj *self = cel_obj_get(r, pd->num);
     if (self->node != OSM_NONE && cel_model_destroy_pd(r, self->node) == 0)
         self->node = OSM_NONE;
-    cel_policy_apply(r, pd);
     notify_fault(r, pd);
     if (pd->waiter) {
         cel_msg body;

@@ -1,34 +1,57 @@
 /*
- * Cleanup policies (MODEL.md §6): what else goes when a PD ends.
+ * Cleanup policies (MODEL.md §6) in the live root task: when a PD ends, the
+ * same computation as the offline `osmosis cleanup` simulation
+ * (osm_cleanup_sim, src/query/cleanup.c) runs on the current model state
+ * before the teardown, and every other PD it names is killed; each one's
+ * own end then tears it down in turn (and applies the policy again, with
+ * the depths the first computation already used up included in its list).
  *
- * TEMPORARY (to be replaced by the query helper's policy computation from
- * wt/query once it lands): the PD itself is torn down exactly by pd.c (its
- * ADS, VMRs, VCPU and every hold), which is what depth 0 asks for, since a
- * CellulOS PD's resource spaces are created and held by the root task.  The
- * deeper levels act on PDs that relied on the dead one: with d_pd > 0 every
- * live PD that holds a resource the dead PD also held only through it...
+ * The spaces and resources the simulation names need no separate step: a
+ * CellulOS PD holds only the spaces the root task made for it (its ADS),
+ * and pd.c's teardown removes exactly those with their resources.
  */
-#include <string.h>
+#include <stdio.h>
+
+#include <osmosis/query.h>
 
 #include "root.h"
 
 int cel_policy_parse(const char *s, cel_policy *p)
 {
-    static const struct { const char *name; uint32_t d_pd, d_rs; } named[] = {
-        { "1a", 0, 0 }, { "1b", 0, UINT32_MAX }, { "2a", 1, 0 }, { "2b", UINT32_MAX, 0 },
-    };
-    for (size_t i = 0; i < sizeof named / sizeof *named; i++)
-        if (strcmp(s, named[i].name) == 0) {
-            p->d_pd = named[i].d_pd;
-            p->d_rs = named[i].d_rs;
-            strcpy(p->name, named[i].name);
-            return 0;
-        }
-    return -1;
+    if (osm_cleanup_policy(s, &p->d_pd, &p->d_rs))
+        return -1;
+    snprintf(p->name, sizeof p->name, "%s", s);
+    return 0;
 }
 
-void cel_policy_apply(cel_root *r, cel_pd *crashed)
+/* The PD record whose model node is n, or NULL. */
+static cel_pd *pd_by_node(cel_root *r, osm_id n)
 {
-    (void)r;
-    (void)crashed;
+    for (uint32_t i = 1; i < r->n_objs; i++) {
+        cel_obj *o = r->objs[i];
+        if (o && o->type == CEL_T_PD && o->node == n)
+            return o->u.pd;
+    }
+    return NULL;
+}
+
+void cel_policy_apply(cel_root *r, cel_pd *ended)
+{
+    cel_obj *self = cel_obj_get(r, ended->num);
+    if (!self || self->node == OSM_NONE || (r->policy.d_pd == 0 && r->policy.d_rs == 0))
+        return;     /* 1a: the teardown of the PD itself is all */
+    osm_cleanup_result res;
+    if (osm_cleanup_sim(r->s, self->node, r->policy.d_pd, r->policy.d_rs, &res)) {
+        fprintf(r->log, "cellulos: policy %s: out of memory\n", r->policy.name);
+        return;
+    }
+    for (size_t i = 0; i < res.n_pds; i++) {
+        cel_pd *pd = res.pds[i] == self->node ? NULL : pd_by_node(r, res.pds[i]);
+        if (!pd || pd->ended)
+            continue;
+        fprintf(r->log, "cellulos: policy %s: %s ended, so %s (%s) goes too\n", r->policy.name,
+                ended->id, pd->id, pd->name);
+        cel_pd_kill(r, pd);
+    }
+    osm_cleanup_result_free(&res);
 }

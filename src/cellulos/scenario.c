@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "scenario.h"
 
@@ -41,6 +42,9 @@ static const cel_scenario scenarios[] = {
       "revocation: a complying PD loses the mapping, a stubborn one is killed" },
     { "escape", "cel-escape", NULL, check_escape,
       "escape attempts of a confined PD are denied and recorded" },
+    { "stress", "cel-stress", NULL, NULL,
+      "1000 worker PDs at random: crashes, kills, revocations, fault notices" },
+    { "stress-small", "cel-stress", "50", NULL, "the stress workload with 50 worker PDs" },
 };
 
 const cel_scenario *cel_scenario_find(const char *name)
@@ -57,14 +61,22 @@ void cel_scenario_list(FILE *f)
         fprintf(f, "  %-8s %s\n", scenarios[i].name, scenarios[i].summary);
 }
 
-int cel_count_fds(void)
+int cel_count_fds(int *memfds)
 {
     DIR *d = opendir("/proc/self/fd");
     if (!d)
         return -1;
     int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += e->d_name[0] != '.';
+    *memfds = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        char link[64] = "";
+        if (e->d_name[0] == '.')
+            continue;
+        n++;
+        if (readlinkat(dirfd(d), e->d_name, link, sizeof link - 1) > 0 &&
+            strncmp(link, "/memfd:", 7) == 0)
+            ++*memfds;
+    }
     closedir(d);
     return n - 1;   /* the directory's own fd */
 }
@@ -134,9 +146,10 @@ static int check_clean(cel_root *r, size_t boot_nodes, size_t boot_edges, int bo
                 osm_store_node_count(r->s), osm_store_edge_count(r->s), boot_nodes, boot_edges);
         bad = 1;
     }
-    int fds = cel_count_fds();
-    if (fds != boot_fds) {
-        fprintf(stderr, "cellulos: %d descriptors open after teardown, %d before\n", fds, boot_fds);
+    int memfds, fds = cel_count_fds(&memfds);
+    if (fds != boot_fds || memfds) {
+        fprintf(stderr, "cellulos: %d descriptors (%d memfds) open after teardown, %d before\n",
+                fds, memfds, boot_fds);
         bad = 1;
     }
     return bad;
@@ -145,7 +158,7 @@ static int check_clean(cel_root *r, size_t boot_nodes, size_t boot_edges, int bo
 int cel_scenario_run(cel_root *r, const cel_scenario *sc, const char *dump_path)
 {
     size_t boot_nodes = osm_store_node_count(r->s), boot_edges = osm_store_edge_count(r->s);
-    int boot_fds = cel_count_fds();
+    int memfds, boot_fds = cel_count_fds(&memfds);
     int err = 0, bad = 0;
     cel_pd *driver = cel_pd_spawn(r, sc->program, sc->arg, NULL, false, 0, &err);
     if (!driver) {

@@ -17,7 +17,7 @@ void cel_scenario_list(FILE *f);
 int cel_scenario_run(cel_root *r, const cel_scenario *sc, const char *dump_path);
 /* Kill every PD and serve until all are torn down; 0 or -1 on timeout. */
 int cel_scenario_end_all(cel_root *r, double timeout_s);
-/* Open descriptors of this process. */
-int cel_count_fds(void);
+/* Open descriptors of this process; *memfds = how many are memfds. */
+int cel_count_fds(int *memfds);
 
 #endif
