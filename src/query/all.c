@@ -355,7 +355,8 @@ int osm_query_all(osm_query *q, const osm_qopts *o, bool with_ib, osm_all *out)
             out->tcb = nv;
             cap = nc;
         }
-        memcpy(&out->tcb[n], a.cur, a.n_cur * sizeof *a.cur);
+        if (a.n_cur)
+            memcpy(&out->tcb[n], a.cur, a.n_cur * sizeof *a.cur);
         n += a.n_cur;
         out->tcb_off[i + 1] = n;
     }
