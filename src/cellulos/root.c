@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "platform.h"
@@ -27,6 +31,7 @@ int cel_root_init(cel_root *r, const char *bindir)
     r->spaces = calloc(0x10000, sizeof *r->spaces);
     r->epfd = epoll_create1(EPOLL_CLOEXEC);
     r->n_objs = 1;      /* object 0 is "none" */
+    r->ctl_fd = -1;
     if (!r->s || !r->spaces || r->epfd < 0)
         return -ENOMEM;
     return 0;
@@ -63,6 +68,8 @@ void cel_root_fini(cel_root *r)
     osm_store_free(r->s);
     if (r->epfd >= 0)
         close(r->epfd);
+    if (r->ctl_fd >= 0)
+        close(r->ctl_fd);
     free(r->dump_path);
 }
 
@@ -268,9 +275,69 @@ static void serve_seccomp(cel_root *r, cel_pd *pd)
     }
 }
 
+int cel_root_listen(cel_root *r, const char *path)
+{
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    if (strlen(path) >= sizeof a.sun_path)
+        return -ENAMETOOLONG;
+    strcpy(a.sun_path, path);
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    unlink(path);
+    mode_t old = umask(077);
+    int rc = bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 8) ? -errno : 0;
+    umask(old);
+    if (!rc)
+        rc = cel_epoll_add(r, fd, CEL_TAG_CONTROL, 0);
+    if (rc) {
+        close(fd);
+        return rc;
+    }
+    r->ctl_fd = fd;
+    return 0;
+}
+
+/* One `cellulos dump` client: a DUMP request, answered with the state in a
+ * memfd.  Only the root task's own user may ask; a client that says
+ * nothing within a second is dropped. */
+static void serve_control(cel_root *r)
+{
+    int c = accept4(r->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (c < 0)
+        return;
+    struct ucred cred;
+    socklen_t len = sizeof cred;
+    struct timeval tv = { .tv_sec = 1 };
+    cel_msg m;
+    size_t got = 0;
+    bool trunc = false;
+    if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) || cred.uid != geteuid() ||
+        setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) ||
+        cel_plat_recv(c, &m, sizeof m, &got, &trunc, NULL) ||
+        cel_msg_check(&m, got, trunc, false, NULL, 0) || m.h.op != CEL_OP_DUMP) {
+        close(c);
+        return;
+    }
+    size_t bytes = 0;
+    int fd = cel_model_dump_memfd(r, &bytes);
+    memset(&m.u, 0, sizeof m.u);
+    m.h.flags = CEL_F_REPLY;
+    m.h.status = fd < 0 ? fd : 0;
+    m.u.dump.bytes = bytes;
+    cel_plat_send(c, &m, sizeof m, fd);
+    if (fd >= 0)
+        close(fd);
+    close(c);
+}
+
 static void serve_event(cel_root *r, const struct epoll_event *ev)
 {
     uint32_t tag = (uint32_t)(ev->data.u64 >> 32), num = (uint32_t)ev->data.u64;
+    if (tag == CEL_TAG_CONTROL) {
+        serve_control(r);
+        return;
+    }
     cel_pd *pd = cel_pd_of(r, num);
     if (!pd || pd->ended)
         return;

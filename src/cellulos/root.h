@@ -140,6 +140,7 @@ typedef struct cel_root {
     bool done, done_ok, broken;
     char done_note[CEL_TEXT_MAX];
     char *dump_path;
+    int ctl_fd;             /* `cellulos dump` listening socket, or -1 */
 } cel_root;
 
 /* ---- root.c ---------------------------------------------------------------------- */
@@ -160,7 +161,9 @@ unsigned cel_denied(const cel_root *r, const char *kind);
 void cel_reply_late(cel_root *r, uint32_t pd_num, uint32_t seq, cel_op op, int status,
                     const cel_msg *body);
 int cel_epoll_add(cel_root *r, int fd, uint32_t tag, uint32_t num);
-enum { CEL_TAG_CALL = 1, CEL_TAG_EXIT = 2, CEL_TAG_SECCOMP = 3 };
+enum { CEL_TAG_CALL = 1, CEL_TAG_EXIT = 2, CEL_TAG_SECCOMP = 3, CEL_TAG_CONTROL = 4 };
+/* Listen for `cellulos dump` clients on a Unix socket at path (mode 0600). */
+int cel_root_listen(cel_root *r, const char *path);
 
 /* ---- model.c (the only writer of the store) -------------------------------------- */
 int cel_model_boot(cel_root *r);

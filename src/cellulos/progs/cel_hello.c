@@ -7,6 +7,8 @@
  *                        complying child and from a stubborn one
  *   cel-hello child      attaches the MO it was given and writes to it
  *   cel-hello stubborn   a child that ignores revocation requests
+ *   cel-hello idle       attaches an MO of its own and waits to be killed
+ *                        (a live PD for `cellulos serve` / `cellulos dump`)
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -144,11 +146,26 @@ static int creator(bool revoke)
     return cel_done(true, "revoke") ? 1 : 0;
 }
 
+static int idle(void)
+{
+    cel_badge mo, ep, vmr;
+    void *p;
+    size_t bytes;
+    CHECK(cel_mo_alloc(2, &mo) == 0 && cel_ep_alloc(&ep) == 0, "alloc");
+    CHECK(cel_mo_attach(mo, CEL_PERM_R | CEL_PERM_W, &p, &bytes, &vmr) == 0, "attach");
+    cel_ep_msg m;
+    while (cel_ep_recv(ep, &m) == 0)
+        ;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     self = cel_self_info();
     const char *role = argc > 1 ? argv[1] : "creator";
+    if (strcmp(role, "idle") == 0)
+        return idle();
     if (strcmp(role, "child") == 0 || strcmp(role, "stubborn") == 0)
         return child(role[0] == 's');
     return creator(strcmp(role, "revoke") == 0);
