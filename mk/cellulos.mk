@@ -50,3 +50,10 @@ $(BUILD)/bin/cel-%: $(BUILD)/obj-pd/src/cellulos/progs/cel_%.o $(CEL_LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $< -Wl,--whole-archive $(CEL_LIB_A) -Wl,--no-whole-archive -lseccomp
 
 -include $(shell find $(BUILD)/obj-pd -name '*.d' 2>/dev/null)
+
+# Baselines of bench/cellulos (root-side code, so it links the root archive).
+CEL_BENCH_BASE := $(BUILD)/bench/cel-bench-base
+BINS += $(CEL_BENCH_BASE)
+$(CEL_BENCH_BASE): bench/cellulos/base.c $(CEL_ROOT_A) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(CEL_ROOT_A) $(LIB_A) -lseccomp -lm

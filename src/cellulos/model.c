@@ -177,6 +177,8 @@ int cel_model_dump_memfd(cel_root *r, size_t *bytes)
         return -errno;
     int w = dup(fd);
     FILE *f = w >= 0 ? fdopen(w, "w") : NULL;
+    if (f)      /* big writes: the memfd is the only consumer */
+        setvbuf(f, NULL, _IOFBF, 1 << 20);
     int rc = f ? (osm_csv_write(r->s, f) ? -EIO : 0) : -errno;
     if (f && fclose(f))
         rc = -EIO;

@@ -13,6 +13,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Root task side: acquire / release what the layer keeps open. */
+void cel_plat_init(void);
+void cel_plat_fini(void);
+
 /* ---- messages with an optional handle ----------------------------------- */
 
 /* Send one datagram of `len` bytes, passing `fd` along when >= 0.  0 or -errno. */

@@ -251,6 +251,23 @@ int cel_plat_file_id(int fd, dev_t *dev, ino_t *ino)
     return 0;
 }
 
+/* /proc/self/pagemap, open for the root task's life: reading frames is on
+ * every MO allocation's path. */
+static int pagemap_fd = -1;
+
+void cel_plat_init(void)
+{
+    if (pagemap_fd < 0)
+        pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+}
+
+void cel_plat_fini(void)
+{
+    if (pagemap_fd >= 0)
+        close(pagemap_fd);
+    pagemap_fd = -1;
+}
+
 int cel_plat_mo_frames(int fd, size_t bytes, uint64_t *paddr, bool *contiguous)
 {
     long pg = sysconf(_SC_PAGESIZE);
@@ -262,7 +279,7 @@ int cel_plat_mo_frames(int fd, size_t bytes, uint64_t *paddr, bool *contiguous)
         return -errno;
     for (size_t i = 0; i < pages; i++)
         p[i * (size_t)pg] = p[i * (size_t)pg];     /* fault it in, keep its bytes */
-    int pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    int pm = pagemap_fd;
     uint64_t prev = 0;
     bool contig = pm >= 0;
     for (size_t i = 0; pm >= 0 && i < pages; i++) {
@@ -279,8 +296,6 @@ int cel_plat_mo_frames(int fd, size_t bytes, uint64_t *paddr, bool *contiguous)
             contig = false;
         prev = pfn;
     }
-    if (pm >= 0)
-        close(pm);
     munmap((void *)p, bytes);
     *contiguous = contig;
     return 0;

@@ -32,6 +32,7 @@ int cel_root_init(cel_root *r, const char *bindir)
     r->epfd = epoll_create1(EPOLL_CLOEXEC);
     r->n_objs = 1;      /* object 0 is "none" */
     r->ctl_fd = -1;
+    cel_plat_init();
     if (!r->s || !r->spaces || r->epfd < 0)
         return -ENOMEM;
     return 0;
@@ -71,6 +72,7 @@ void cel_root_fini(cel_root *r)
     if (r->ctl_fd >= 0)
         close(r->ctl_fd);
     free(r->dump_path);
+    cel_plat_fini();
 }
 
 cel_obj *cel_obj_new(cel_root *r, cel_type type, uint16_t space)

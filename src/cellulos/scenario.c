@@ -45,6 +45,7 @@ static const cel_scenario scenarios[] = {
     { "stress", "cel-stress", NULL, NULL,
       "1000 worker PDs at random: crashes, kills, revocations, fault notices" },
     { "stress-small", "cel-stress", "50", NULL, "the stress workload with 50 worker PDs" },
+    { "bench", "cel-bench", NULL, NULL, "timings for bench/cellulos (null RPC, MO, spawn)" },
 };
 
 const cel_scenario *cel_scenario_find(const char *name)
