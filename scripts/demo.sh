@@ -10,3 +10,8 @@ echo "== osmosis info $STATE"
 echo
 echo "== osmosis check $STATE"
 "$OSMOSIS" check "$STATE" || true
+echo
+echo "== osmosis report $STATE"
+REPORT=$(realpath -m "$BUILD/demo-report.html")
+"$OSMOSIS" report "$STATE" -o "$REPORT"
+echo "report written: $REPORT"

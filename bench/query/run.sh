@@ -41,5 +41,5 @@ END {
         sp = n[k] / s[k]
         printf "  networkx / osmosis, %-4s       %8.0fx  (target >= 100x) %s\n", k, sp, (sp >= 100 ? "ok" : "MISSED")
     }
-    printf "  (networkx pair = RSI only; osmosis pair = RSI + FR)\n"
+    printf "  (pair = RSI for every type; FR has no networkx counterpart here)\n"
 }' "$work/res"

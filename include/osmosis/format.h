@@ -47,6 +47,9 @@ int osm_csv_read_file(osm_store *s, const char *path, const osm_csv_opts *opts,
 /* Write the state as CellulOS CSV: the header, every node in index order,
  * then every edge in index order.  Byte-stable.  0, or -1 on a write error. */
 int osm_csv_write(const osm_store *s, FILE *f);
+/* Write one CSV field, quoted (RFC 4180) only when it holds a comma, quote
+ * or line break. */
+void osm_csv_write_field(FILE *f, const char *s);
 
 /* Add HOLD(RWT) ROOT_TASK -> PD for every other PD, when the state has no
  * PD -> PD HOLD edge at all (MODEL.md §7, CellulOS dumps).  Returns the

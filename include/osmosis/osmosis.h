@@ -14,6 +14,7 @@
 
 #include "model.h"
 #include "format.h"
+#include "export.h"
 #include "query.h"
 
 #endif

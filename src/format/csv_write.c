@@ -60,3 +60,8 @@ int osm_csv_write(const osm_store *s, FILE *f)
     }
     return ferror(f) ? -1 : 0;
 }
+
+void osm_csv_write_field(FILE *f, const char *s)
+{
+    put_field(f, s);
+}

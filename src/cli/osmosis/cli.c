@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -77,6 +78,12 @@ int cli_out_open(cli_out *o, const char *path)
         return -1;
     }
     int fd = mkstemp(o->tmp);
+    if (fd >= 0) {
+        /* mkstemp creates 0600; give the file the mode open() would have. */
+        mode_t mask = umask(0);
+        umask(mask);
+        fchmod(fd, 0666 & ~mask);
+    }
     if (fd < 0 || !(o->f = fdopen(fd, "w"))) {
         fprintf(stderr, "osmosis: cannot write %s: %s\n", path, strerror(errno));
         if (fd >= 0)
