@@ -27,10 +27,17 @@ int cel_ep_alloc(cel_root *r, cel_pd *pd, cel_msg *m)
     return 0;
 }
 
+/* Whether the PD blocked on ep (if any) can still take a message. */
+static bool waiter_alive(cel_root *r, const cel_ep *ep)
+{
+    cel_pd *pd = ep->waiter ? cel_pd_of(r, ep->waiter) : NULL;
+    return pd && !pd->ended;
+}
+
 void cel_ep_post(cel_root *r, cel_obj *o, const cel_b_ep_msg *msg)
 {
     cel_ep *ep = o->u.ep;
-    if (ep->waiter && cel_pd_of(r, ep->waiter)) {
+    if (waiter_alive(r, ep)) {
         cel_msg body;
         memset(&body, 0, sizeof body);
         body.u.ep = *msg;
@@ -49,7 +56,7 @@ int cel_ep_send(cel_root *r, cel_pd *pd, cel_msg *m)
     cel_obj *o = cel_lookup(r, pd, m->u.ep.ep, CEL_T_EP, OSM_PERM_W);
     if (!o)
         return -EPERM;
-    if (o->u.ep->len == CEL_EP_QUEUE && !o->u.ep->waiter)
+    if (o->u.ep->len == CEL_EP_QUEUE && !waiter_alive(r, o->u.ep))
         return -EAGAIN;
     cel_ep_post(r, o, &m->u.ep);
     return 0;
@@ -67,7 +74,7 @@ int cel_ep_recv(cel_root *r, cel_pd *pd, cel_msg *m, bool *deferred)
         ep->len--;
         return 0;
     }
-    if (ep->waiter && cel_pd_of(r, ep->waiter))
+    if (waiter_alive(r, ep))
         return -EBUSY;
     ep->waiter = pd->num;
     ep->waiter_seq = m->h.seq;

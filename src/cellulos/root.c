@@ -71,7 +71,6 @@ void cel_root_fini(cel_root *r)
         close(r->epfd);
     if (r->ctl_fd >= 0)
         close(r->ctl_fd);
-    free(r->dump_path);
     cel_plat_fini();
 }
 

@@ -139,7 +139,6 @@ typedef struct cel_root {
     /* scenario state */
     bool done, done_ok, broken;
     char done_note[CEL_TEXT_MAX];
-    char *dump_path;
     int ctl_fd;             /* `cellulos dump` listening socket, or -1 */
 } cel_root;
 
