@@ -1,0 +1,59 @@
+# CellulOS: the root task (build/bin/cellulos), libcellulos and the PD
+# programs (build/bin/cel-*).
+#
+# PD programs and libcellulos are always built without sanitizers: a PD runs
+# under a seccomp filter that denies anonymous mmap, clone and ptrace, which
+# the ASan/LSan runtimes need.  The root task (and every test) does get the
+# sanitizer build.
+
+CEL_ROOT_SRC := $(filter-out src/cellulos/platform_linux.c src/cellulos/proto.c,$(sort $(wildcard src/cellulos/*.c)))
+CEL_ROOT_OBJ := $(CEL_ROOT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/src/cellulos/platform_linux.o \
+                $(BUILD)/obj/src/cellulos/proto.o
+CELLULOS     := $(BUILD)/bin/cellulos
+
+# libcellulos: plain flags, its own object directory.
+CEL_PD_CFLAGS := $(CFLAGS_BASE) -O2 $(CFLAGS)
+CEL_LIB_SRC := src/cellulos/lib/client.c src/cellulos/platform_linux.c src/cellulos/proto.c
+CEL_LIB_OBJ := $(CEL_LIB_SRC:%.c=$(BUILD)/obj-pd/%.o)
+CEL_LIB_A   := $(BUILD)/libcellulos.a
+CEL_PROGS   := $(patsubst src/cellulos/progs/cel_%.c,$(BUILD)/bin/cel-%,$(sort $(wildcard src/cellulos/progs/cel_*.c)))
+CEL_PROGS   := $(subst _,-,$(CEL_PROGS))
+
+# Rules below come before the Makefile's own `all`: keep it the default goal.
+.DEFAULT_GOAL := all
+
+BINS += $(CELLULOS) $(CEL_LIB_A) $(CEL_PROGS)
+# Unit tests reach the root task through an archive of its objects (all but
+# main), placed before libosmosis, which it needs.
+CEL_ROOT_A := $(BUILD)/libcelroot.a
+TEST_ARCHIVES := $(CEL_ROOT_A) $(TEST_ARCHIVES)
+TEST_LDLIBS += -lseccomp
+
+$(CEL_ROOT_A): $(filter-out $(BUILD)/obj/src/cellulos/main.o,$(CEL_ROOT_OBJ))
+	rm -f $@ && ar rcs $@ $^
+
+$(CELLULOS): $(CEL_ROOT_OBJ) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CEL_ROOT_OBJ) $(LIB_A) -lseccomp -lm
+
+$(BUILD)/obj-pd/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CEL_PD_CFLAGS) -c $< -o $@
+
+$(CEL_LIB_A): $(CEL_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+# The constructor lives in client.o: --whole-archive keeps it even in a
+# program that calls nothing else.
+$(BUILD)/bin/cel-%: $(BUILD)/obj-pd/src/cellulos/progs/cel_%.o $(CEL_LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< -Wl,--whole-archive $(CEL_LIB_A) -Wl,--no-whole-archive -lseccomp
+
+-include $(shell find $(BUILD)/obj-pd -name '*.d' 2>/dev/null)
+
+# Baselines of bench/cellulos (root-side code, so it links the root archive).
+CEL_BENCH_BASE := $(BUILD)/bench/cel-bench-base
+BINS += $(CEL_BENCH_BASE)
+$(CEL_BENCH_BASE): bench/cellulos/base.c $(CEL_ROOT_A) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(CEL_ROOT_A) $(LIB_A) -lseccomp -lm

@@ -1,0 +1,90 @@
+/*
+ * libcellulos — what a CellulOS PD program links with.
+ *
+ * Before main() runs, a constructor connects to the root task through the
+ * sockets it inherited (fds 3 and 4), installs the PD's seccomp filter and
+ * says HELLO; from then on every resource the program gets comes through the
+ * typed calls below.  Every call returns 0 or a negative errno: -EPERM when
+ * the root task refused (unknown/foreign badge, missing permission, model
+ * transition refused), -EINVAL for a bad argument, -EPIPE when the root task
+ * is gone.
+ */
+#ifndef CELLULOS_H
+#define CELLULOS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../proto.h"
+#include "../badge.h"
+
+typedef uint64_t cel_badge;
+
+/* What the root task told this PD at HELLO. */
+typedef struct cel_self {
+    cel_badge self, ads, vcpu;
+    uint32_t n_pass;
+    cel_badge pass[CEL_PASS_MAX];   /* resources passed by the creator, in order */
+    char pd_id[CEL_NAME_MAX];       /* the PD's model ID, e.g. "PD_3" */
+} cel_self;
+
+const cel_self *cel_self_info(void);
+
+/* Null RPC. */
+int cel_ping(void);
+
+/* ---- memory: MO, VMR ------------------------------------------------------ */
+int cel_mo_alloc(size_t pages, cel_badge *mo);
+/* Map an MO into this PD (perms OSM_PERM_R|W): the root task hands over the
+ * memfd, the library maps it and reports the VMR, then closes the fd. */
+int cel_mo_attach(cel_badge mo, unsigned perms, void **addr, size_t *bytes, cel_badge *vmr);
+/* Unmap a VMR made by cel_mo_attach. */
+int cel_vmr_detach(cel_badge vmr, void *addr, size_t bytes);
+int cel_mo_free(cel_badge mo);
+
+/* ---- PDs ---------------------------------------------------------------------- */
+typedef struct cel_pd_config {
+    const char *program;            /* "cel-hello": a PD binary next to the root task */
+    const char *arg;                /* one argument, or NULL */
+    bool linked;                    /* dies with its creator */
+    uint32_t n_pass;
+    cel_pass pass[CEL_PASS_MAX];    /* resources to pass (badge, perms) */
+    cel_badge fault_ep;             /* told when the PD faults or exits; 0 = none */
+} cel_pd_config;
+
+int cel_pd_create(const cel_pd_config *cfg, cel_badge *pd);
+/* Wait for a PD this PD created; *status = exit code or -signal. */
+int cel_pd_wait(cel_badge pd, int *status);
+int cel_pd_kill(cel_badge pd);
+/* Share a held resource with a PD this PD created; *theirs = the badge the
+ * other PD now holds it by (send it to them over an endpoint). */
+int cel_grant(cel_badge pd, cel_badge res, unsigned perms, cel_badge *theirs);
+/* Take a resource back from a PD this PD created; for an MO every mapping the
+ * other PD made is removed too.  *outcome = CEL_REVOKE_*. */
+int cel_revoke(cel_badge pd, cel_badge res, int *outcome);
+
+/* ---- endpoints ------------------------------------------------------------------ */
+typedef struct cel_ep_msg {
+    uint64_t word[4];
+    char text[CEL_TEXT_MAX];
+} cel_ep_msg;
+
+int cel_ep_alloc(cel_badge *ep);
+int cel_ep_send(cel_badge ep, const cel_ep_msg *m);
+/* Block until a message arrives on ep. */
+int cel_ep_recv(cel_badge ep, cel_ep_msg *m);
+
+/* ---- model state -------------------------------------------------------------------- */
+/* The current model state as CellulOS CSV: *fd (read it from offset 0, then
+ * close it) and its size. */
+int cel_model_dump(int *fd, size_t *bytes);
+/* A scenario's driver PD reports its verdict to the root task. */
+int cel_done(bool ok, const char *note);
+
+/* ---- raw access (tests of the root task's validation) ----------------------------- */
+/* Send `len` raw bytes on the call socket and receive one reply.  Returns the
+ * reply's status, or -errno for a transport failure. */
+int cel_call_raw(const void *buf, size_t len, cel_msg *reply);
+
+#endif

@@ -1,0 +1,23 @@
+/* Built-in scenarios of `cellulos run` (scenario.c). */
+#ifndef CEL_SCENARIO_H
+#define CEL_SCENARIO_H
+
+#include "root.h"
+
+typedef struct cel_scenario {
+    const char *name;
+    const char *program, *arg;      /* the driver PD */
+    int (*check)(cel_root *r);      /* root-side checks after the run; 0 = fine */
+    const char *summary;
+} cel_scenario;
+
+const cel_scenario *cel_scenario_find(const char *name);
+void cel_scenario_list(FILE *f);
+/* Run it to completion; 0 when every check passed, 1 otherwise. */
+int cel_scenario_run(cel_root *r, const cel_scenario *sc, const char *dump_path);
+/* Kill every PD and serve until all are torn down; 0 or -1 on timeout. */
+int cel_scenario_end_all(cel_root *r, double timeout_s);
+/* Open descriptors of this process; *memfds = how many are memfds. */
+int cel_count_fds(int *memfds);
+
+#endif
