@@ -48,6 +48,9 @@ TEST_ARCHIVES := $(LIB_A)
 TEST_LDLIBS := -lcmocka -lm
 TEST_EXTRA_OBJ :=
 
+# `make` alone builds everything, whatever rules the fragments define first.
+.DEFAULT_GOAL := all
+
 # What `make all` builds; fragments append.
 BINS := $(LIB_A) $(LIB_SO) $(OSMOSIS) $(BUILD)/osmosis.pc
 

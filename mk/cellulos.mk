@@ -19,9 +19,6 @@ CEL_LIB_A   := $(BUILD)/libcellulos.a
 CEL_PROGS   := $(patsubst src/cellulos/progs/cel_%.c,$(BUILD)/bin/cel-%,$(sort $(wildcard src/cellulos/progs/cel_*.c)))
 CEL_PROGS   := $(subst _,-,$(CEL_PROGS))
 
-# Rules below come before the Makefile's own `all`: keep it the default goal.
-.DEFAULT_GOAL := all
-
 BINS += $(CELLULOS) $(CEL_LIB_A) $(CEL_PROGS)
 # Unit tests reach the root task through an archive of its objects (all but
 # main), placed before libosmosis, which it needs.
