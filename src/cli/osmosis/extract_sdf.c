@@ -26,6 +26,8 @@ static const char help[] =
     "  --cores N            number of CPU cores of the kernel build (default 1)\n"
     "  --no-iommu           kernel built without IOMMU support\n"
     "  --no-hypervisor      kernel built without hypervisor support\n"
+    "  --arm-smc on|off     kernel has ARM SMC forwarding on/off (default: the\n"
+    "                       platform has none, so smc=\"true\" is rejected)\n"
     "  --max-pds N          PD limit (default 63, Microkit's MAX_PDS)\n"
     "  --prefill-dir DIR    where prefill_path files are looked up (repeatable;\n"
     "                       default: the directory of FILE)\n"
@@ -287,14 +289,14 @@ static bool parse_uint(const char *s, unsigned *out)
 
 int osm_cli_extract_sdf(int argc, char **argv)
 {
-    enum { O_ARCH = 256, O_CORES, O_NOIOMMU, O_NOHYP, O_MAXPDS, O_PREFILL, O_FORMAT, O_JSON };
+    enum { O_ARCH = 256, O_CORES, O_NOIOMMU, O_NOHYP, O_MAXPDS, O_PREFILL, O_FORMAT, O_JSON, O_SMC };
     static const struct option opts[] = {
         { "arch", required_argument, 0, O_ARCH },     { "cores", required_argument, 0, O_CORES },
         { "no-iommu", no_argument, 0, O_NOIOMMU },    { "no-hypervisor", no_argument, 0, O_NOHYP },
         { "max-pds", required_argument, 0, O_MAXPDS },
         { "prefill-dir", required_argument, 0, O_PREFILL },
         { "output", required_argument, 0, 'o' },      { "format", required_argument, 0, O_FORMAT },
-        { "json", no_argument, 0, O_JSON },           { "help", no_argument, 0, 'h' },
+        { "json", no_argument, 0, O_JSON },           { "arm-smc", required_argument, 0, O_SMC },           { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 } };
     sdf_config cfg;
     sdf_config_default(&cfg, SDF_AARCH64);
@@ -302,7 +304,7 @@ int osm_cli_extract_sdf(int argc, char **argv)
     const char *out = NULL;
     bool json_format = false, json_summary = false, no_iommu = false, no_hyp = false;
     unsigned cores = 1, max_pds = 63;
-    int arch = SDF_AARCH64, c;
+    int arch = SDF_AARCH64, smc = -1, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
         switch (c) {
@@ -322,6 +324,11 @@ int osm_cli_extract_sdf(int argc, char **argv)
             if (cli.n_dirs == MAX_PREFILL_DIRS)
                 return cli_usage_error("extract sdf", "at most %d --prefill-dir", MAX_PREFILL_DIRS);
             cli.dirs[cli.n_dirs++] = optarg;
+            break;
+        case O_SMC:
+            if (strcmp(optarg, "on") && strcmp(optarg, "off"))
+                return cli_usage_error("extract sdf", "--arm-smc wants on or off");
+            smc = !strcmp(optarg, "on");
             break;
         case O_NOIOMMU: no_iommu = true; break;
         case O_NOHYP: no_hyp = true; break;
@@ -343,5 +350,6 @@ int osm_cli_extract_sdf(int argc, char **argv)
     cfg.max_pds = max_pds;
     cfg.iommu = !no_iommu;
     cfg.hypervisor = !no_hyp;
+    cfg.arm_smc = smc;
     return extract(argv[optind], &cfg, &cli, out, json_format, json_summary);
 }
