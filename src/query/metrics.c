@@ -192,7 +192,8 @@ static int fr_flatten(osm_query *q)
     size_t ne = 0;
     if (!maps || fr_candidates(q, &ev, &ne, maps) < 0)
         goto oom;
-    qsort(ev, ne, sizeof *ev, cmp_fr_edge);
+    if (ne > 1)
+        qsort(ev, ne, sizeof *ev, cmp_fr_edge);
     q->fr_off = calloc(q->n + 1, sizeof *q->fr_off);
     q->fr_adj = malloc((ne + 1) * sizeof *q->fr_adj);
     if (!q->fr_off || !q->fr_adj)

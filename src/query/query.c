@@ -316,7 +316,8 @@ static int cmp_id(const void *a, const void *b, void *arg)
 
 void q_ids_sort(const osm_store *s, osm_id *v, size_t n)
 {
-    qsort_r(v, n, sizeof *v, cmp_id, (void *)s);
+    if (n > 1)  /* v may be NULL when empty, which qsort_r must not see */
+        qsort_r(v, n, sizeof *v, cmp_id, (void *)s);
 }
 
 static int cmp_member(const void *a, const void *b, void *arg)
@@ -326,7 +327,8 @@ static int cmp_member(const void *a, const void *b, void *arg)
 
 void q_members_sort(const osm_query *q, osm_member *v, size_t n)
 {
-    qsort_r(v, n, sizeof *v, cmp_member, (void *)q->g->store);
+    if (n > 1)
+        qsort_r(v, n, sizeof *v, cmp_member, (void *)q->g->store);
 }
 
 uint32_t q_subset_info(const osm_snapshot *g, osm_id r)

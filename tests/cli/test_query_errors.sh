@@ -71,3 +71,5 @@ cmp -s a.csv b.csv || fail "gen is not deterministic"
 cmp -s a.csv c.csv && fail "seed does not matter"
 expect_status 0 "$OSMOSIS" tcb a.csv --all --json
 expect_status 2 "$OSMOSIS" gen --pds 3
+# and what it writes is well-formed (every MODEL.md §1 rule holds).
+expect_status 0 "$OSMOSIS" check a.csv
