@@ -91,3 +91,10 @@ printf '<system><protection_domain name="sel4"><program_image path="x"/></protec
 expect_status 0 "$OSMOSIS" extract sdf clash.system -o clash.csv
 expect_contains "$(cat clash.csv)" "PD,PD_sel4~2,sel4,"
 expect_status 0 "$OSMOSIS" check --strict clash.csv
+# The two corpus files upstream's tests no longer name: a clear error each
+# (for the vcpu cpu the tool itself panics).
+U=$CORPUS/microkit-sdf/unreferenced
+expect_status 2 "$OSMOSIS" extract sdf "$U/ch_missing_pd.system"
+expect_contains "$err" "Error: Missing required attribute 'pd' on element 'end'"
+expect_status 2 "$OSMOSIS" extract sdf "$U/vm_invalid_vcpu_cpu.system"
+expect_contains "$err" "cpu core must be less than 1, got 300 on element 'vcpu'"

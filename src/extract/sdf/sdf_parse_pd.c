@@ -325,7 +325,7 @@ void sdf_parse_pd(sdf_ctx *c, const sdf_elem *e, int parent)
     parse_pd_attrs(c, pd, e, parent >= 0);
     if (parent >= 0 && sdf_attr(e, "setvar_id"))
         sdf_add_symbol(c, PD(c, parent), e, sdf_attr(e, "setvar_id"));
-    /* (1<<64 - 1) & ~0xfff, less the guard page and the stack */
+    /* the IPC buffer page, less its guard page and the stack */
     uint64_t bound = (c->cfg->vspace_user_top & ~0xfffull) - 0x1000 - pd->stack_size;
     bool have_cspace = false;
     for (const sdf_elem *k = e->first; k; k = k->next) {
