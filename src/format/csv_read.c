@@ -30,15 +30,36 @@ typedef struct field {
     char *owned;        /* unescaped copy of a quoted field, or NULL */
 } field;
 
+/* The last ID seen in an endpoint column and its node: dumps list the
+ * edges of one node together, so most lookups repeat the previous row's. */
+typedef struct id_cache {
+    const char *p;      /* points into the input buffer (never an owned copy) */
+    size_t n;
+    osm_id id;
+} id_cache;
+
 typedef struct reader {
     osm_store *s;
     const char *name;
     osm_diags *d;
     osm_csv_stats *st;
     osm_severity row_sev;
+    bool has_cr;            /* the input holds a CR somewhere */
+    bool ctl;               /* the last split saw a control or NUL byte */
     field f[NFIELDS];
     int nf;
+    id_cache ends[2];       /* EDGE_FROM, EDGE_TO */
+    size_t edge_lines;      /* lines starting with ',' (pass 1 counts them) */
+    const char *first_edge; /* where pass 2 starts, with its line number */
+    uint64_t first_edge_line;
 } reader;
+
+/* Byte classes for the field scanner: a comma ends a field; control bytes
+ * (tab aside) and NUL make a row unusable. */
+enum { B_COMMA = 1, B_CTRL = 2 };
+static const uint8_t byte_class[256] = {
+    [0 ... 8] = B_CTRL, [10 ... 31] = B_CTRL, [127] = 0, [','] = B_COMMA,
+};
 
 /* Show at most 40 bytes of a line, with non-printable bytes as '?'. */
 static const char *preview(const char *p, size_t n, char buf[48])
@@ -100,11 +121,20 @@ static const char *parse_quoted(const char *q, const char *e, field *f)
     return NULL;
 }
 
+static bool has_control_char(const field *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if ((unsigned char)f->p[i] < 0x20 && f->p[i] != '\t')
+            return true;
+    return false;
+}
+
 /* Split [p, e) into at most NFIELDS fields; the last field takes the rest of
  * the line when unquoted.  Returns the field count, or -1 on a bad quote. */
 static int split(reader *r, const char *p, const char *e)
 {
     clear_fields(r);
+    r->ctl = false;
     for (;;) {
         field *f = &r->f[r->nf++];
         const char *s = p;
@@ -114,6 +144,7 @@ static int split(reader *r, const char *p, const char *e)
             const char *after = parse_quoted(s, e, f);
             if (!after)
                 return -1;
+            r->ctl |= has_control_char(f);
             while (after < e && (*after == ' ' || *after == '\t'))
                 after++;
             if (after == e)
@@ -123,22 +154,25 @@ static int split(reader *r, const char *p, const char *e)
             p = after + 1;
             continue;
         }
-        const char *c = r->nf == NFIELDS ? NULL : memchr(p, ',', (size_t)(e - p));
+        /* Unquoted: up to the next comma (the last field: the rest of the
+         * line), noting control bytes on the way. */
+        const char *c = p;
+        uint8_t seen = 0, stop = r->nf == NFIELDS ? 0 : B_COMMA;
+        while (c < e) {
+            uint8_t b = byte_class[(uint8_t)*c];
+            if (b & stop)
+                break;
+            seen |= b;
+            c++;
+        }
+        r->ctl |= (seen & B_CTRL) != 0;
         f->p = p;
-        f->n = (size_t)((c ? c : e) - p);
+        f->n = (size_t)(c - p);
         trim(&f->p, &f->n);
-        if (!c)
+        if (c == e)
             return r->nf;
         p = c + 1;
     }
-}
-
-static bool has_control_char(const field *f)
-{
-    for (size_t i = 0; i < f->n; i++)
-        if ((unsigned char)f->p[i] < 0x20 && f->p[i] != '\t')
-            return true;
-    return false;
 }
 
 static bool is_kind_word(const field *f)
@@ -250,6 +284,17 @@ static int perms_from_dict(const field *ex, uint8_t *out)
     return osm_perms_parse(p + 1, (size_t)(q - p - 1), out);
 }
 
+/* Look an endpoint up, trying the previous row's first. */
+static osm_id find_cached(reader *r, id_cache *c, const field *f)
+{
+    if (c->n == f->n && c->p && memcmp(c->p, f->p, f->n) == 0)
+        return c->id;
+    osm_id id = osm_store_find_n(r->s, f->p, f->n);
+    if (id != OSM_NONE && !f->owned)
+        *c = (id_cache){ f->p, f->n, id };
+    return id;
+}
+
 /* Pass 2: an edge row. */
 static int edge_row(reader *r, uint64_t line, const char *lp, size_t ln)
 {
@@ -269,7 +314,7 @@ static int edge_row(reader *r, uint64_t line, const char *lp, size_t ln)
             report_line(r, line, lp, ln, i ? "edge without EDGE_TO" : "edge without EDGE_FROM");
             return -1;
         }
-        ends[i] = osm_store_find_n(s, f->p, f->n);
+        ends[i] = find_cached(r, &r->ends[i], f);
         if (ends[i] == OSM_NONE) {
             snprintf(msg, sizeof msg, "edge names node '%s', which is never declared",
                      preview(f->p, f->n, pv));
@@ -309,8 +354,14 @@ static int edge_row(reader *r, uint64_t line, const char *lp, size_t ln)
 
 /* Find the end of the line starting at p; *next is where the next starts.
  * A line ends at LF, CRLF or a lone CR. */
-static const char *line_end(const char *p, const char *end, const char **next)
+static const char *line_end(const reader *r, const char *p, const char *end,
+                            const char **next)
 {
+    if (!r->has_cr) {                   /* the common case: LF only */
+        const char *lf = memchr(p, '\n', (size_t)(end - p));
+        *next = lf ? lf + 1 : end;
+        return lf ? lf : end;
+    }
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *le = nl ? nl : end;
     const char *cr = memchr(p, '\r', (size_t)(le - p));
@@ -322,10 +373,22 @@ static const char *line_end(const char *p, const char *end, const char **next)
     return (le > p && le[-1] == '\r') ? le - 1 : le;
 }
 
-static int cmp_diag_line(const void *a, const void *b)
+/* Each pass reports in line order; merge the two runs [first, mid) and
+ * [mid, n) stably so messages come out in line order, pass 1 first on a tie. */
+static void merge_diags(osm_diags *d, size_t first, size_t mid)
 {
-    const osm_diag *x = a, *y = b;
-    return x->line < y->line ? -1 : x->line > y->line;
+    size_t n = d->n - first;
+    if (mid == first || mid == d->n)
+        return;
+    osm_diag *tmp = malloc(n * sizeof *tmp);
+    if (!tmp)
+        return;                 /* keep pass order: still complete */
+    size_t i = first, j = mid, k = 0;
+    while (i < mid || j < d->n)
+        tmp[k++] = (j == d->n || (i < mid && d->v[i].line <= d->v[j].line)) ? d->v[i++]
+                                                                              : d->v[j++];
+    memcpy(d->v + first, tmp, n * sizeof *tmp);
+    free(tmp);
 }
 
 /* One pass: edges == false declares nodes and classifies every line;
@@ -334,14 +397,25 @@ static size_t pass(reader *r, const char *buf, size_t len, bool edges)
 {
     size_t used = 0;
     uint64_t line = 0;
-    const char *end = buf + len, *next;
-    for (const char *p = buf; p < end; p = next) {
-        const char *e = line_end(p, end, &next);
+    const char *end = buf + len, *next, *p = buf;
+    if (edges) {                /* nothing before the first edge line is ours */
+        if (!r->first_edge)
+            return 0;
+        p = r->first_edge;
+        line = r->first_edge_line - 1;
+    }
+    for (; p < end; p = next) {
+        const char *e = line_end(r, p, end, &next);
         line++;
         size_t n = (size_t)(e - p);
         bool edge_line = n > 0 && p[0] == ',';
-        if (edge_line != edges)
+        if (edge_line != edges) {
+            if (edge_line && !r->edge_lines++) {
+                r->first_edge = p;
+                r->first_edge_line = line;
+            }
             continue;
+        }
         if (!edges) {
             const char *q = p;
             while (q < e && (*q == ' ' || *q == '\t'))
@@ -353,13 +427,11 @@ static size_t pass(reader *r, const char *buf, size_t len, bool edges)
         }
         int nf = split(r, p, e);
         if (nf < 0) {
-            r->nf = 0;
+            clear_fields(r);   /* frees the fields parsed before the bad quote */
             report_line(r, line, p, n, "unbalanced quotes");
             continue;
         }
-        bool bad_chars = false;
-        for (int i = 0; i < nf; i++)
-            bad_chars |= has_control_char(&r->f[i]);
+        bool bad_chars = r->ctl;
         if (!edges && nf >= 1 && r->f[F_KIND].n == 9 && !memcmp(r->f[F_KIND].p, "NODE_TYPE", 9)) {
             r->st->headers++;
             continue;
@@ -389,7 +461,8 @@ static size_t pass(reader *r, const char *buf, size_t len, bool edges)
         if ((edges ? edge_row(r, line, p, n) : node_row(r, line, p, n)) == 0)
             used++;
     }
-    r->st->lines = line;
+    if (!edges)
+        r->st->lines = line;
     clear_fields(r);
     return used;
 }
@@ -404,22 +477,18 @@ int osm_csv_read_buffer(osm_store *s, const char *buf, size_t len, const char *n
     reader r = { .s = s, .name = name, .d = d, .st = st,
                  .row_sev = opts && opts->strict ? OSM_ERROR : OSM_WARNING };
     size_t first = d->n;
-    /* Reserve roughly: edges start with ',', nodes do not. */
-    size_t lines = 0, edge_lines = 0;
-    for (const char *p = buf, *end = buf + len; p < end;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        lines++;
-        edge_lines += *p == ',';
-        p = nl ? nl + 1 : end;
-    }
-    if (osm_store_reserve(s, osm_store_node_bound(s) + (lines - edge_lines),
-                          osm_store_edge_bound(s) + edge_lines) < 0) {
-        osm_diags_add(d, OSM_ERROR, 0, 0, "out of memory reserving %zu rows", lines);
+    if (!buf)                   /* len is 0: avoid arithmetic on NULL */
+        buf = "";
+    r.has_cr = memchr(buf, '\r', len) != NULL;
+    size_t used = pass(&r, buf, len, false);
+    size_t mid = d->n;
+    /* Pass 1 counted the edge lines: size the edge array once. */
+    if (osm_store_reserve(s, 0, osm_store_edge_bound(s) + r.edge_lines) < 0) {
+        osm_diags_add(d, OSM_ERROR, 0, 0, "out of memory reserving %zu edges", r.edge_lines);
         return -1;
     }
-    size_t used = pass(&r, buf, len, false);
     used += pass(&r, buf, len, true);
-    qsort(d->v + first, d->n - first, sizeof *d->v, cmp_diag_line);
+    merge_diags(d, first, mid);
     if (used == 0) {
         osm_diags_add(d, OSM_ERROR, 0, 0, len ? "no usable row in the input" : "empty input");
         return -1;
