@@ -490,6 +490,8 @@ int osm_csv_read_buffer(osm_store *s, const char *buf, size_t len, const char *n
     used += pass(&r, buf, len, true);
     merge_diags(d, first, mid);
     if (used == 0) {
+        if (d->n >= d->limit)   /* the verdict must not be the message dropped */
+            d->limit = d->n + 1;
         osm_diags_add(d, OSM_ERROR, 0, 0, len ? "no usable row in the input" : "empty input");
         return -1;
     }
