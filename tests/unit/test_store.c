@@ -31,7 +31,7 @@ static osm_store *small_state(osm_id *pd, osm_id *sp, osm_id r[4])
     assert_non_null(s);
     *pd = osm_store_add_node(s, OSM_PD, "P", "ROOT_TASK", NULL);
     *sp = osm_store_add_node(s, OSM_SPACE, "S", "MO", NULL);
-    char id[8];
+    char id[16];
     for (int i = 0; i < 4; i++) {
         snprintf(id, sizeof id, "R%d", i);
         r[i] = osm_store_add_node(s, OSM_RESOURCE, id, "MO", "0x0_1_12");
