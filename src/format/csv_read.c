@@ -3,10 +3,12 @@
  *
  * Real dumps are console captures: log lines, prompts, repeated headers, CR
  * or CRLF line ends, blank lines, edges naming nodes declared later, nodes
- * declared twice.  We read the whole input into memory and make two passes
- * over it: pass 1 declares every node (rows not starting with ','), pass 2
- * adds every edge (rows starting with ','), so forward references resolve
- * without buffering rows.  Every unusable line is reported with its number;
+ * declared twice.  We make two passes over the input: pass 1 declares every
+ * node (rows not starting with ','), pass 2 adds every edge (rows starting
+ * with ',', from the first one on), so forward references resolve without
+ * buffering rows.  A regular file is streamed twice through a window
+ * (csv_lines.c) rather than held whole: a 10M-edge dump is 350 MB of text
+ * against ~500 MB of store.  Pipes are read into memory first.  Every unusable line is reported with its number;
  * nothing usable is dropped.
  *
  * Hand-written rather than libcsv & co.: the last column takes the rest of
@@ -22,6 +24,8 @@
 
 #include <osmosis/osmosis.h>
 
+#include "csv_lines.h"
+
 enum { F_KIND, F_ID, F_DATA, F_EDGE, F_FROM, F_TO, F_EXTRA, NFIELDS };
 
 typedef struct field {
@@ -33,8 +37,8 @@ typedef struct field {
 /* The last ID seen in an endpoint column and its node: dumps list the
  * edges of one node together, so most lookups repeat the previous row's. */
 typedef struct id_cache {
-    const char *p;      /* points into the input buffer (never an owned copy) */
-    size_t n;
+    char key[48];       /* a copy: the input window moves */
+    size_t n;           /* 0: empty (IDs are never empty) */
     osm_id id;
 } id_cache;
 
@@ -44,13 +48,12 @@ typedef struct reader {
     osm_diags *d;
     osm_csv_stats *st;
     osm_severity row_sev;
-    bool has_cr;            /* the input holds a CR somewhere */
     bool ctl;               /* the last split saw a control or NUL byte */
     field f[NFIELDS];
     int nf;
     id_cache ends[2];       /* EDGE_FROM, EDGE_TO */
     size_t edge_lines;      /* lines starting with ',' (pass 1 counts them) */
-    const char *first_edge; /* where pass 2 starts, with its line number */
+    uint64_t first_edge_off;    /* where pass 2 starts, with its line number */
     uint64_t first_edge_line;
 } reader;
 
@@ -58,7 +61,7 @@ typedef struct reader {
  * (tab aside) and NUL make a row unusable. */
 enum { B_COMMA = 1, B_CTRL = 2 };
 static const uint8_t byte_class[256] = {
-    [0 ... 8] = B_CTRL, [10 ... 31] = B_CTRL, [127] = 0, [','] = B_COMMA,
+    [0 ... 8] = B_CTRL, [10 ... 31] = B_CTRL, [','] = B_COMMA,
 };
 
 /* Show at most 40 bytes of a line, with non-printable bytes as '?'. */
@@ -208,10 +211,39 @@ static char *dupfield(const field *f)
     return s;
 }
 
+/* A node declared again: same kind required; the first DATA and the first
+ * non-empty EXTRA win.  Returns 0 when merged. */
+static int merge_node(reader *r, osm_id n, int kind, uint64_t line, const char *lp, size_t ln)
+{
+    char pv[48];
+    osm_store *s = r->s;
+    const field *data = &r->f[F_DATA], *ex = r->nf > F_EXTRA ? &r->f[F_EXTRA] : NULL;
+    const char *ot = osm_node_data_name(s, n);
+    if ((int)osm_node_kind(s, n) != kind) {
+        report_line(r, line, lp, ln, "node declared before with another kind");
+        return -1;
+    }
+    if (strlen(ot) != data->n || memcmp(ot, data->p, data->n))
+        osm_diags_add(r->d, OSM_WARNING, 0, line,
+                      "node %s repeated with DATA '%s' (first said '%s'); keeping the first",
+                      osm_node_id(s, n), preview(data->p, data->n, pv), ot);
+    if (ex && ex->n && !*osm_node_extra(s, n)) {
+        char *e = dupfield(ex);
+        int rc = e ? osm_node_set_extra(s, n, e) : -1;
+        free(e);
+        if (rc < 0) {
+            osm_diags_add(r->d, OSM_ERROR, 0, line, "out of memory");
+            return -1;
+        }
+    }
+    r->st->nodes_merged++;
+    r->st->node_rows[kind]++;
+    return 0;
+}
+
 /* Pass 1: a node row.  Returns 0 when used. */
 static int node_row(reader *r, uint64_t line, const char *lp, size_t ln)
 {
-    char pv[48];
     int kind = osm_kind_parse(r->f[F_KIND].p, r->f[F_KIND].n);
     const field *id = &r->f[F_ID], *data = &r->f[F_DATA];
     if (id->n == 0) {
@@ -228,34 +260,14 @@ static int node_row(reader *r, uint64_t line, const char *lp, size_t ln)
     }
     const field *ex = r->nf > F_EXTRA ? &r->f[F_EXTRA] : NULL;
     osm_store *s = r->s;
-    osm_id n = osm_store_find_n(s, id->p, id->n);
-    if (n != OSM_NONE) {
-        osm_kind old = osm_node_kind(s, n);
-        const char *ot = osm_node_data_name(s, n);
-        if ((int)old != kind) {
-            report_line(r, line, lp, ln, "node declared before with another kind");
-            return -1;
-        }
-        if (strlen(ot) != data->n || memcmp(ot, data->p, data->n))
-            osm_diags_add(r->d, OSM_WARNING, 0, line,
-                          "node %s repeated with DATA '%s' (first said '%s'); keeping the first",
-                          osm_node_id(s, n), preview(data->p, data->n, pv), ot);
-        if (ex && ex->n && !*osm_node_extra(s, n)) {
-            char *e = dupfield(ex);
-            if (!e || osm_node_set_extra(s, n, e) < 0) {
-                free(e);
-                return -1;
-            }
-            free(e);
-        }
-        r->st->nodes_merged++;
-        r->st->node_rows[kind]++;
-        return 0;
-    }
+    /* Add first: one hash probe for the common case of a new node. */
     osm_id t = osm_store_intern(s, data->p, data->n);
-    if (t == OSM_NONE ||
-        osm_store_add_node_n(s, (osm_kind)kind, id->p, id->n, t, ex ? ex->p : NULL,
-                             ex ? ex->n : 0) == OSM_NONE) {
+    osm_id n = t == OSM_NONE ? OSM_NONE
+                             : osm_store_add_node_n(s, (osm_kind)kind, id->p, id->n, t,
+                                                    ex ? ex->p : NULL, ex ? ex->n : 0);
+    if (n == OSM_NONE && t != OSM_NONE && errno == EEXIST)
+        return merge_node(r, osm_store_find_n(s, id->p, id->n), kind, line, lp, ln);
+    if (n == OSM_NONE) {
         osm_diags_add(r->d, OSM_ERROR, 0, line, "out of memory");
         return -1;
     }
@@ -287,11 +299,14 @@ static int perms_from_dict(const field *ex, uint8_t *out)
 /* Look an endpoint up, trying the previous row's first. */
 static osm_id find_cached(reader *r, id_cache *c, const field *f)
 {
-    if (c->n == f->n && c->p && memcmp(c->p, f->p, f->n) == 0)
+    if (c->n == f->n && memcmp(c->key, f->p, f->n) == 0)
         return c->id;
     osm_id id = osm_store_find_n(r->s, f->p, f->n);
-    if (id != OSM_NONE && !f->owned)
-        *c = (id_cache){ f->p, f->n, id };
+    if (id != OSM_NONE && f->n <= sizeof c->key) {
+        memcpy(c->key, f->p, f->n);
+        c->n = f->n;
+        c->id = id;
+    }
     return id;
 }
 
@@ -352,27 +367,6 @@ static int edge_row(reader *r, uint64_t line, const char *lp, size_t ln)
     return 0;
 }
 
-/* Find the end of the line starting at p; *next is where the next starts.
- * A line ends at LF, CRLF or a lone CR. */
-static const char *line_end(const reader *r, const char *p, const char *end,
-                            const char **next)
-{
-    if (!r->has_cr) {                   /* the common case: LF only */
-        const char *lf = memchr(p, '\n', (size_t)(end - p));
-        *next = lf ? lf + 1 : end;
-        return lf ? lf : end;
-    }
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    const char *le = nl ? nl : end;
-    const char *cr = memchr(p, '\r', (size_t)(le - p));
-    if (cr && cr + 1 < le) {            /* a lone CR inside: it ends the line */
-        *next = cr + 1;
-        return cr;
-    }
-    *next = nl ? nl + 1 : end;
-    return (le > p && le[-1] == '\r') ? le - 1 : le;
-}
-
 /* Each pass reports in line order; merge the two runs [first, mid) and
  * [mid, n) stably so messages come out in line order, pass 1 first on a tie. */
 static void merge_diags(osm_diags *d, size_t first, size_t mid)
@@ -391,84 +385,96 @@ static void merge_diags(osm_diags *d, size_t first, size_t mid)
     free(tmp);
 }
 
-/* One pass: edges == false declares nodes and classifies every line;
- * edges == true adds the edges. */
-static size_t pass(reader *r, const char *buf, size_t len, bool edges)
+/* Handle one line of a pass; returns 1 when it was a usable row. */
+static int pass_line(reader *r, uint64_t line, const char *p, const char *e, bool edges)
+{
+    size_t n = (size_t)(e - p);
+    if (!edges) {
+        const char *q = p;
+        while (q < e && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q == e) {
+            r->st->blank++;
+            return 0;
+        }
+    }
+    int nf = split(r, p, e);
+    if (nf < 0) {
+        clear_fields(r);   /* frees the fields parsed before the bad quote */
+        report_line(r, line, p, n, "unbalanced quotes");
+        return 0;
+    }
+    if (!edges && r->f[F_KIND].n == 9 && !memcmp(r->f[F_KIND].p, "NODE_TYPE", 9)) {
+        r->st->headers++;
+        return 0;
+    }
+    bool known = edges ? (nf >= 2 && r->f[F_ID].n == 0) : is_kind_word(&r->f[F_KIND]);
+    if (!known || nf < 2) {
+        if (!edges && nf >= 7) {
+            char msg[96], pv[48];
+            snprintf(msg, sizeof msg, "unknown node kind '%s'",
+                     preview(r->f[F_KIND].p, r->f[F_KIND].n, pv));
+            report_line(r, line, p, n, msg);
+        } else {
+            report_line(r, line, p, n, NULL);
+        }
+        return 0;
+    }
+    if (r->ctl) {
+        report_line(r, line, p, n, "control or NUL bytes in a field");
+        return 0;
+    }
+    if (nf < 6) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "truncated row: %d of 7 columns", nf);
+        report_line(r, line, p, n, msg);
+        return 0;
+    }
+    return (edges ? edge_row(r, line, p, n) : node_row(r, line, p, n)) == 0;
+}
+
+/* One pass: edges == false declares nodes, classifies every other line and
+ * notes where the first edge line is; edges == true adds the edges, from
+ * there on.  -1 on a read error (reported). */
+static int64_t pass(reader *r, osm_lines *l, bool edges)
 {
     size_t used = 0;
     uint64_t line = 0;
-    const char *end = buf + len, *next, *p = buf;
+    const char *p, *e;
     if (edges) {                /* nothing before the first edge line is ours */
-        if (!r->first_edge)
+        if (!r->edge_lines)
             return 0;
-        p = r->first_edge;
+        if (osm_lines_seek(l, r->first_edge_off) < 0) {
+            osm_diags_add(r->d, OSM_ERROR, 0, 0, "cannot reread: %s", strerror(errno));
+            return -1;
+        }
         line = r->first_edge_line - 1;
     }
-    for (; p < end; p = next) {
-        const char *e = line_end(r, p, end, &next);
+    while (osm_lines_next(l, &p, &e)) {
         line++;
-        size_t n = (size_t)(e - p);
-        bool edge_line = n > 0 && p[0] == ',';
+        bool edge_line = e > p && p[0] == ',';
         if (edge_line != edges) {
             if (edge_line && !r->edge_lines++) {
-                r->first_edge = p;
+                r->first_edge_off = l->line_off;
                 r->first_edge_line = line;
             }
             continue;
         }
-        if (!edges) {
-            const char *q = p;
-            while (q < e && (*q == ' ' || *q == '\t'))
-                q++;
-            if (q == e) {
-                r->st->blank++;
-                continue;
-            }
-        }
-        int nf = split(r, p, e);
-        if (nf < 0) {
-            clear_fields(r);   /* frees the fields parsed before the bad quote */
-            report_line(r, line, p, n, "unbalanced quotes");
-            continue;
-        }
-        bool bad_chars = r->ctl;
-        if (!edges && nf >= 1 && r->f[F_KIND].n == 9 && !memcmp(r->f[F_KIND].p, "NODE_TYPE", 9)) {
-            r->st->headers++;
-            continue;
-        }
-        bool known = edges ? (nf >= 2 && r->f[F_ID].n == 0) : is_kind_word(&r->f[F_KIND]);
-        if (!known || nf < 2) {
-            if (!edges && nf >= 7) {
-                char msg[96], pv[48];
-                snprintf(msg, sizeof msg, "unknown node kind '%s'",
-                         preview(r->f[F_KIND].p, r->f[F_KIND].n, pv));
-                report_line(r, line, p, n, msg);
-            } else {
-                report_line(r, line, p, n, NULL);
-            }
-            continue;
-        }
-        if (bad_chars) {
-            report_line(r, line, p, n, "control or NUL bytes in a field");
-            continue;
-        }
-        if (nf < 6) {
-            char msg[64];
-            snprintf(msg, sizeof msg, "truncated row: %d of 7 columns", nf);
-            report_line(r, line, p, n, msg);
-            continue;
-        }
-        if ((edges ? edge_row(r, line, p, n) : node_row(r, line, p, n)) == 0)
-            used++;
+        used += (size_t)pass_line(r, line, p, e, edges);
+    }
+    clear_fields(r);
+    if (l->err) {
+        osm_diags_add(r->d, OSM_ERROR, 0, line + 1, "cannot read: %s", strerror(l->err));
+        return -1;
     }
     if (!edges)
         r->st->lines = line;
-    clear_fields(r);
-    return used;
+    return (int64_t)used;
 }
 
-int osm_csv_read_buffer(osm_store *s, const char *buf, size_t len, const char *name,
-                        const osm_csv_opts *opts, osm_diags *d, osm_csv_stats *st)
+/* Both passes over `l`. */
+static int read_lines(osm_store *s, osm_lines *l, const char *name, const osm_csv_opts *opts,
+                      osm_diags *d, osm_csv_stats *st)
 {
     osm_csv_stats local;
     if (!st)
@@ -477,34 +483,41 @@ int osm_csv_read_buffer(osm_store *s, const char *buf, size_t len, const char *n
     reader r = { .s = s, .name = name, .d = d, .st = st,
                  .row_sev = opts && opts->strict ? OSM_ERROR : OSM_WARNING };
     size_t first = d->n;
-    if (!buf)                   /* len is 0: avoid arithmetic on NULL */
-        buf = "";
-    r.has_cr = memchr(buf, '\r', len) != NULL;
-    size_t used = pass(&r, buf, len, false);
+    int64_t used = pass(&r, l, false);
+    if (used < 0)
+        return -1;
     size_t mid = d->n;
     /* Pass 1 counted the edge lines: size the edge array once. */
     if (osm_store_reserve(s, 0, osm_store_edge_bound(s) + r.edge_lines) < 0) {
         osm_diags_add(d, OSM_ERROR, 0, 0, "out of memory reserving %zu edges", r.edge_lines);
         return -1;
     }
-    used += pass(&r, buf, len, true);
+    int64_t used2 = pass(&r, l, true);
+    if (used2 < 0)
+        return -1;
     merge_diags(d, first, mid);
-    if (used == 0) {
+    if (used + used2 == 0) {
         if (d->n >= d->limit)   /* the verdict must not be the message dropped */
             d->limit = d->n + 1;
-        osm_diags_add(d, OSM_ERROR, 0, 0, len ? "no usable row in the input" : "empty input");
+        osm_diags_add(d, OSM_ERROR, 0, 0,
+                      st->lines ? "no usable row in the input" : "empty input");
         return -1;
     }
     return 0;
 }
 
-/* Read all of fd into a malloc'd buffer. */
+int osm_csv_read_buffer(osm_store *s, const char *buf, size_t len, const char *name,
+                        const osm_csv_opts *opts, osm_diags *d, osm_csv_stats *st)
+{
+    osm_lines l;
+    osm_lines_open_mem(&l, buf, len);
+    return read_lines(s, &l, name, opts, d, st);
+}
+
+/* Read all of fd into a malloc'd buffer (pipes: they cannot be reread). */
 static char *slurp(int fd, size_t *len)
 {
-    struct stat sb;
-    size_t cap = (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
-                     ? (size_t)sb.st_size + 1 : 65536;
-    size_t n = 0;
+    size_t cap = 65536, n = 0;
     char *buf = malloc(cap);
     if (!buf)
         return NULL;
@@ -522,7 +535,9 @@ static char *slurp(int fd, size_t *len)
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0) {
+            int err = errno;
             free(buf);
+            errno = err;
             return NULL;
         }
         if (k == 0)
@@ -531,6 +546,21 @@ static char *slurp(int fd, size_t *len)
     }
     *len = n;
     return buf;
+}
+
+/* Read a file that is not seekable (a pipe, a terminal) through memory. */
+static int read_unseekable(osm_store *s, int fd, const char *path, const osm_csv_opts *opts,
+                           osm_diags *d, osm_csv_stats *st)
+{
+    size_t len = 0;
+    char *buf = slurp(fd, &len);
+    if (!buf) {
+        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    int r = osm_csv_read_buffer(s, buf, len, path, opts, d, st);
+    free(buf);
+    return r;
 }
 
 int osm_csv_read_file(osm_store *s, const char *path, const osm_csv_opts *opts, osm_diags *d,
@@ -543,21 +573,21 @@ int osm_csv_read_file(osm_store *s, const char *path, const osm_csv_opts *opts, 
         return -1;
     }
     struct stat sb;
+    int r;
+    osm_lines l;
     if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         osm_diags_add(d, OSM_ERROR, 0, 0, "is a directory");
-        close(fd);
-        return -1;
+        r = -1;
+    } else if (osm_lines_open_fd(&l, fd) == 0) {
+        r = read_lines(s, &l, path, opts, d, st);
+        osm_lines_close(&l);
+    } else if (errno == ESPIPE) {
+        r = read_unseekable(s, fd, path, opts, d, st);
+    } else {
+        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", strerror(errno));
+        r = -1;
     }
-    size_t len = 0;
-    char *buf = slurp(fd, &len);
-    int err = errno;
     if (!is_stdin)
         close(fd);
-    if (!buf) {
-        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", strerror(err));
-        return -1;
-    }
-    int r = osm_csv_read_buffer(s, buf, len, path, opts, d, st);
-    free(buf);
     return r;
 }
