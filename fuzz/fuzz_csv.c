@@ -4,13 +4,19 @@
  * Reads the input into a fresh store, writes it back, re-reads the written
  * text into a second store and asserts that writing that one gives the same
  * bytes (the writer is byte-stable and the reader accepts all it writes).
- * Along the way it exercises the snapshot and the typed EXTRA parsers.
+ * Along the way it exercises the snapshot and the typed EXTRA parsers, and
+ * reads the same bytes as a file (a memfd) through a tiny window, which must
+ * give the same state and the same messages as reading them from memory.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <osmosis/osmosis.h>
+
+#include "format/csv_lines.h"
 
 /* Write `s` into a malloc'd buffer; aborts on failure (a fuzz finding). */
 static char *write_state(const osm_store *s, size_t *len)
@@ -40,6 +46,39 @@ static void exercise(const osm_store *s)
     }
 }
 
+/* Read `data` from a memfd with a window of (size % 13) + 1 bytes and
+ * compare with the read from memory: result, messages, state as written. */
+static void same_as_file(const uint8_t *data, size_t size, int rc, const osm_diags *dm,
+                         const osm_store *sm)
+{
+    int fd = memfd_create("fuzz_csv", MFD_CLOEXEC);
+    if (fd < 0 || write(fd, data, size) != (ssize_t)size)
+        abort();
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    osm_store *f = osm_store_new();
+    osm_diags d;
+    osm_diags_init(&d, 50);
+    size_t saved = osm_lines_window;
+    osm_lines_window = size % 13 + 1;
+    int rf = osm_csv_read_file(f, path, NULL, &d, NULL);
+    osm_lines_window = saved;
+    close(fd);
+    if (rf != rc || d.n != dm->n)
+        abort();
+    for (size_t i = 0; i < d.n; i++)
+        if (d.v[i].line != dm->v[i].line || strcmp(d.v[i].msg, dm->v[i].msg) != 0)
+            abort();
+    size_t l1, l2;
+    char *w1 = write_state(sm, &l1), *w2 = write_state(f, &l2);
+    if (l1 != l2 || memcmp(w1, w2, l1) != 0)
+        abort();
+    free(w1);
+    free(w2);
+    osm_diags_free(&d);
+    osm_store_free(f);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -50,6 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!a)
         abort();
     int r = osm_csv_read_buffer(a, (const char *)data, size, "fuzz", NULL, &d, NULL);
+    same_as_file(data, size, r, &d, a);
     osm_diags_free(&d);
     if (r < 0) {
         if (osm_store_node_count(a) != 0)   /* "nothing usable" must mean nothing */

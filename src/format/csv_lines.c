@@ -9,7 +9,7 @@
 
 #include "csv_lines.h"
 
-enum { WINDOW = 1 << 20 };      /* first window size; doubles for longer lines */
+size_t osm_lines_window = 1 << 20;
 
 static void reset_scan(osm_lines *l)
 {
@@ -36,7 +36,7 @@ int osm_lines_open_fd(osm_lines *l, int fd)
         return -1;
     }
     l->origin = here;
-    l->cap = WINDOW;
+    l->cap = osm_lines_window ? osm_lines_window : 1;
     l->win = malloc(l->cap);
     if (!l->win)
         return -1;
@@ -48,6 +48,18 @@ void osm_lines_close(osm_lines *l)
 {
     free(l->win);
     l->win = NULL;
+}
+
+/* Move a remembered search by `d` bytes to the front; a search that ended
+ * before pos (and so before d) is forgotten. */
+static void shift_scan(size_t *at, size_t *scanned, size_t d)
+{
+    if (*scanned <= d || *at < d) {
+        *at = *scanned = 0;
+        return;
+    }
+    *at -= d;
+    *scanned -= d;
 }
 
 /* Drop the consumed bytes, grow the window if a line fills it, read more.
@@ -62,10 +74,8 @@ static bool refill(osm_lines *l)
         l->len -= d;
         l->base_off += d;
         l->pos = 0;
-        l->lf_at -= d;
-        l->lf_scanned -= d;
-        l->cr_at -= d;
-        l->cr_scanned -= d;
+        shift_scan(&l->lf_at, &l->lf_scanned, d);
+        shift_scan(&l->cr_at, &l->cr_scanned, d);
     }
     if (l->len == l->cap) {
         char *w = realloc(l->win, l->cap * 2);

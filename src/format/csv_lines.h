@@ -31,6 +31,10 @@ typedef struct osm_lines {
     uint64_t line_off;      /* input offset of the line last returned */
 } osm_lines;
 
+/* First window size of a file source (1 MiB); it doubles for longer
+ * lines.  Tests and the fuzzer shrink it so every window move is exercised. */
+extern size_t osm_lines_window;
+
 void osm_lines_open_mem(osm_lines *l, const char *buf, size_t len);
 /* Stream a seekable regular file; -1 (errno) when it cannot be used so. */
 int osm_lines_open_fd(osm_lines *l, int fd);

@@ -28,6 +28,13 @@ expect_status 0 "$OSMOSIS" import norm.csv -o norm2.csv
 cmp norm.csv norm2.csv || fail "import of the written file differs"
 expect_status 0 "$OSMOSIS" import - <norm.csv
 expect_eq "$out" "$(cat norm.csv)" "import - to stdout"
+# A pipe (read through memory) and a stdin that does not start at offset 0
+# (streamed and rewound relative to where it starts).
+cat norm.csv | "$OSMOSIS" import - >piped.csv 2>piped.err || fail "import from a pipe"
+cmp norm.csv piped.csv || fail "import from a pipe differs"
+{ read -r _; "$OSMOSIS" import - >offset.csv 2>offset.err; } <norm.csv || fail "import of a read stdin"
+cmp norm.csv offset.csv || fail "import of a stdin past its header differs"
+expect_eq "$(cat offset.err)" "" "stderr of the stdin past its header"
 expect_status 0 "$OSMOSIS" import --no-control "$GPIKV"
 expect_eq "$(grep -c '^,,' <<<"$out")" 2814 "edges without control"
 

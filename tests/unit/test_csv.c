@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <osmosis/osmosis.h>
+
+#include "format/csv_lines.h"
 
 #define HDR "NODE_TYPE,NODE_ID,DATA,EDGE_TYPE,EDGE_FROM,EDGE_TO,EXTRA\n"
 
@@ -487,6 +490,114 @@ static void test_gpikv_acceptance(void **state)
     osm_store_free(s);
 }
 
+/* ---- files are streamed: the same result as from memory ------------------------ */
+
+/* Read `text` once from memory and once from a file; require the same
+ * state (as written), the same messages and the same stats. */
+static void same_from_file(const char *text, size_t len)
+{
+    char path[] = "/tmp/test_csv_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+
+    rd *m = read_text_opts(text, len, false);
+    rd *fr = calloc(1, sizeof *fr);
+    assert_non_null(fr);
+    fr->s = osm_store_new();
+    osm_diags_init(&fr->d, 0);
+    fr->rc = osm_csv_read_file(fr->s, path, NULL, &fr->d, &fr->st);
+    unlink(path);
+    assert_int_equal(fr->rc, m->rc);
+    assert_int_equal(fr->d.n, m->d.n);
+    for (size_t i = 0; i < m->d.n; i++) {
+        assert_int_equal(fr->d.v[i].line, m->d.v[i].line);
+        assert_string_equal(fr->d.v[i].msg, m->d.v[i].msg);
+    }
+    assert_memory_equal(&fr->st, &m->st, sizeof m->st);
+    size_t l1, l2;
+    char *w1 = write_text(m->s, &l1), *w2 = write_text(fr->s, &l2);
+    assert_int_equal(l1, l2);
+    assert_memory_equal(w1, w2, l1);
+    free(w1);
+    free(w2);
+    rd_free(m);
+    rd_free(fr);
+}
+
+/* Append printf output to a growing buffer. */
+typedef struct sbuf {
+    char *p;
+    size_t n, cap;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int k = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (b->n + (size_t)k + 1 > b->cap) {
+        b->cap = (b->n + (size_t)k + 1) * 2;
+        b->p = realloc(b->p, b->cap);
+        assert_non_null(b->p);
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->n, (size_t)k + 1, fmt, ap);
+    va_end(ap);
+    b->n += (size_t)k;
+}
+
+static void test_file_equals_buffer(void **state)
+{
+    (void)state;
+    /* Several windows of rows, mixed line ends, edges before their nodes, a
+     * 3 MB line (longer than the window) and noise in between. */
+    static const char *const ends[] = { "\n", "\r\n", "\r" };
+    sbuf b = { 0 };
+    sb_printf(&b, "console noise\n" HDR);
+    for (int i = 0; i < 40000; i++)
+        sb_printf(&b, ",,RW,HOLD,P%d,R%d,%s", i % 50, i, ends[i % 3]);
+    sb_printf(&b, "PD,BIG,app,,,,");
+    for (int i = 0; i < 300000; i++)
+        sb_printf(&b, "0123456789");
+    sb_printf(&b, "\r\n");
+    for (int i = 0; i < 50; i++)
+        sb_printf(&b, "PD,P%d,%s,,,,%s", i, i ? "app" : "ROOT_TASK", ends[i % 3]);
+    for (int i = 0; i < 40000; i++)
+        sb_printf(&b, "RESOURCE,R%d,MO,,,,0x%x_1_12%s", i, i * 4096, ends[(i / 7) % 3]);
+    sb_printf(&b, ",,R,HOLD,P1,NOWHERE,\nlast line without end");
+    same_from_file(b.p, b.n);
+
+    rd *r = read_text_opts(b.p, b.n, false);
+    assert_int_equal(osm_store_edge_count(r->s), 40000);
+    assert_int_equal(osm_store_node_count(r->s), 40051);
+    assert_int_equal(strlen(osm_node_extra(r->s, osm_store_find(r->s, "BIG"))), 3000000);
+    assert_int_equal(r->d.n, 3);
+    rd_free(r);
+    free(b.p);
+
+    /* Small cases: lone CRs only, CRLF, no final newline, empty. */
+    const char *small[] = { "PD,A,ROOT_TASK,,,,\rPD,B,x,,,,\r,,T,HOLD,A,B,\r",
+                            "PD,A,ROOT_TASK,,,,\r\n\r\n,,R,HOLD,A,A,",
+                            "noise\r\r\n\n", "", "\r", "\n",
+                            "x\r\n,,R,HOLD,A,A,\r\nPD,A,ROOT_TASK,,,,\r\n\r\n\rPD,B,\"q\"\"\",,,,\n" };
+    /* Tiny windows: every line crosses a window edge, CRLF pairs split. */
+    size_t saved = osm_lines_window;
+    for (size_t w = 1; w <= 9; w++) {
+        osm_lines_window = w;
+        for (size_t i = 0; i < sizeof small / sizeof small[0]; i++)
+            same_from_file(small[i], strlen(small[i]));
+    }
+    osm_lines_window = saved;
+    for (size_t i = 0; i < sizeof small / sizeof small[0]; i++)
+        same_from_file(small[i], strlen(small[i]));
+}
+
 static void test_missing_file_and_directory(void **state)
 {
     (void)state;
@@ -520,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_vmr_mo_info),
         cmocka_unit_test(test_writer_byte_stable),
         cmocka_unit_test(test_gpikv_acceptance),
+        cmocka_unit_test(test_file_equals_buffer),
         cmocka_unit_test(test_missing_file_and_directory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
