@@ -125,8 +125,10 @@ expect_status 0 "$OSMOSIS" import long2.csv -o long2.out
 expect_contains "$err" "long2.csv:2: warning: not a CSV row"
 expect_eq "$(cat long2.out)" "$HDR
 PD,P,ROOT_TASK,,,," "long2 output"
-expect_status 2 "$OSMOSIS" import - -o keep.csv </dev/null
-expect_contains "$err" "<stdin>: error: empty input"
+printf '' | "$OSMOSIS" import - -o keep.csv 2>pipe.err
+expect_eq "$?" 2 "status of an empty pipe"
+expect_contains "$(cat pipe.err)" "<stdin>: error: empty input"
+expect_eq "$(cat keep.csv)" "precious" "keep.csv after an empty pipe"
 
 # No temporary output files are left behind, on success or failure.
 leftover=$(ls | grep -c '\.tmp\.' || true)
