@@ -1,5 +1,4 @@
 # Rules below must not become the default goal (mk/*.mk is included before `all`).
-.DEFAULT_GOAL := all
 
 # Import benchmark tools (bench/import): the state generator and the timed
 # reader.  Built with `make all` so `make bench` finds them in $(BUILD)/bench.
