@@ -1,5 +1,3 @@
-# Rules below must not become the default goal (mk/*.mk is included before `all`).
-
 # Import benchmark tools (bench/import): the state generator and the timed
 # reader.  Built with `make all` so `make bench` finds them in $(BUILD)/bench.
 BENCH_BINS := $(BUILD)/bench/gen_big $(BUILD)/bench/bench_import
