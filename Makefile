@@ -110,7 +110,8 @@ install: all
 	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libosmosis.so.0
 	ln -sf libosmosis.so.0 $(DESTDIR)$(PREFIX)/lib/libosmosis.so
 	install -m 644 include/osmosis/*.h $(DESTDIR)$(PREFIX)/include/osmosis/
-	install -m 644 $(BUILD)/osmosis.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' scripts/osmosis.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/osmosis.pc
 	install -m 755 $(filter $(BUILD)/bin/%,$(BINS)) $(DESTDIR)$(PREFIX)/bin/
 
 clean:

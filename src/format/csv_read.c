@@ -419,7 +419,8 @@ int osm_csv_read_buffer(osm_store *s, const char *buf, size_t len, const char *n
     }
     size_t used = pass(&r, buf, len, false);
     used += pass(&r, buf, len, true);
-    qsort(d->v + first, d->n - first, sizeof *d->v, cmp_diag_line);
+    if (d->n > first)
+        qsort(d->v + first, d->n - first, sizeof *d->v, cmp_diag_line);
     if (used == 0) {
         osm_diags_add(d, OSM_ERROR, 0, 0, len ? "no usable row in the input" : "empty input");
         return -1;
