@@ -30,7 +30,8 @@ static const char help_linux[] =
     "      --threads      one PD per thread, PD_<pid>.<tid>, sharing the ADS\n"
     "      --pages        one MO per physical page instead of runs of frames\n"
     "      --no-phys      do not read pagemap/iomem (no MO resources)\n"
-    "      --proc DIR     read a captured copy of /proc (scripts/capture-proc.sh)\n";
+    "      --proc DIR     read a captured copy of /proc (scripts/capture-proc.sh);\n"
+    "                     implies --no-phys (pagemap cannot be captured)\n";
 
 /* Parse "1,2,3" into a sorted, duplicate-free array; -1 on a bad entry. */
 static int parse_pids(const char *s, int **out, size_t *n)
@@ -159,7 +160,7 @@ static int run_linux(int argc, char **argv)
         case 't': lo.threads = true; break;
         case 'P': lo.pages = true; break;
         case 'n': lo.no_phys = true; break;
-        case 'r': lo.proc = optarg; lo.live = false; break;
+        case 'r': lo.proc = optarg; lo.live = false; lo.no_phys = true; break;
         case 'h': fputs(help_linux, stdout); return CLI_OK;
         default: fputs(help_linux, stderr); return CLI_USAGE;
         }
