@@ -26,7 +26,7 @@ static int check_counts(const char *file)
         return 2;
     uint64_t pfn, cnt;
     while (fscanf(f, "%" SCNu64, &pfn) == 1) {
-        if (pread(kc, &cnt, 8, (off_t)(pfn * 8)) != 8 || cnt < 1) {
+        if (pread(kc, &cnt, 8, (off_t)(pfn * 8)) != 8 || cnt < 2) {
             printf("frame %" PRIu64 " has kpagecount %" PRIu64 "\n", pfn, cnt);
             return 1;
         }
