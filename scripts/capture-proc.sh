@@ -27,6 +27,8 @@ copy_links() {   # copy_links SRCDIR DSTDIR: symlinks with the same targets
         t=$(readlink "$l" 2>/dev/null) && ln -sfn "$t" "$2/$(basename "$l")"
     done
 }
+# the capturing shell's namespaces stand for the host's ("self")
+copy_links /proc/self/ns "$dest/self/ns"
 for pid in "${pids[@]}"; do
     src=/proc/$pid
     [ -d "$src" ] || continue

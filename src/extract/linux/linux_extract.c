@@ -67,11 +67,12 @@ static int read_yama(lx_ctx *c)
     return atoi(c->buf.p);
 }
 
-/* Namespaces that count as "initial": PID 1's, else our own (live). */
+/* Namespaces that count as "initial": PID 1's, else our own (a capture
+ * keeps the capturing shell's in DIR/self/ns). */
 static void init_namespaces(lx_ctx *c)
 {
     osm_lx_proc p;
-    if (lx_gather_ns_of(c, "1", &p) == 0 || (c->o->live && lx_gather_ns_of(c, "self", &p) == 0))
+    if (lx_gather_ns_of(c, "1", &p) == 0 || lx_gather_ns_of(c, "self", &p) == 0)
         memcpy(c->init_ns, p.ns, sizeof c->init_ns);
 }
 
