@@ -5,7 +5,7 @@
  * resource spaces (see docs/ and MODEL.md).  This header pulls in the parts:
  *   model.h   store, snapshot, transitions, invariant checker, diagnostics
  *   format.h  CellulOS CSV reader/writer, processing split, JSON emitter
- *   query.h   walks, TCB / impact boundary, metrics, cleanup (when present)
+ *   query.h   walks, TCB / impact boundary, metrics, cleanup
  */
 #ifndef OSMOSIS_OSMOSIS_H
 #define OSMOSIS_OSMOSIS_H
@@ -14,8 +14,6 @@
 
 #include "model.h"
 #include "format.h"
-#if __has_include("query.h")
 #include "query.h"
-#endif
 
 #endif
