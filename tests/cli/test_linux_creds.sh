@@ -35,4 +35,15 @@ expect_eq "$(edge_perms c.csv HOLD "PD_$U2" "PD_$U1")" "" "uid 1001 over uid 100
 expect_eq "$(edge_perms c.csv HOLD "PD_$U1" "PD_$R")" "" "uid 1000 over root"
 expect_eq "$(edge_perms c.csv HOLD "PD_$R" "PD_$U1")" "RWT" "root over uid 1000"
 expect_eq "$(edge_perms c.csv HOLD PD_kernel "PD_$U1")" "RWT" "kernel over uid 1000"
+
+# describe says the same in words
+expect_status 0 "$OSMOSIS" describe c.csv "PD_$NC"
+expect_contains "$out" "capabilities (effective): none"
+expect_status 0 "$OSMOSIS" describe c.csv "PD_$SC"
+expect_contains "$out" "seccomp: strict"
+expect_status 0 "$OSMOSIS" describe c.csv "PD_$U1" --json
+ctl=$(echo "$out" | grep -o '"controlled_by":\[[^]]*\]')
+expect_not_contains "$ctl" "\"PD_$U2\"" "controlled_by of uid 1000"
+expect_contains "$ctl" "\"PD_$R\"" "controlled_by of uid 1000"
+expect_status 2 "$OSMOSIS" describe c.csv PD_nosuch
 echo ok

@@ -39,6 +39,13 @@ expect_eq "$wcnt" "0" "MOs two sleeps share with mode W"
 f1=$(reach s.csv "PD_$S1" R FILE | grep -c .)
 [ "$f1" -ge 2 ] || fail "sleep maps fewer than 2 files"
 
+# describe names the sharer in words, and the TCB sizes
+expect_status 0 "$OSMOSIS" describe s.csv "PD_$P"
+expect_contains "$out" "writable memory shared with: PD_$C (linux_share)"
+expect_contains "$out" "TCB size: A="
+expect_status 0 "$OSMOSIS" describe s.csv "PD_$S1"
+expect_contains "$out" "writable memory shared with: nobody"
+
 # JSON output is one document with nodes and edges
 expect_status 0 "$OSMOSIS" extract linux --pid "$P" --format json -o s.json --no-phys
 expect_contains "$(head -c 200 s.json)" '"nodes":['
