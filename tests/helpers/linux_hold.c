@@ -3,7 +3,7 @@
  * socket pair, a pipe, a memfd mapped shared and a private anonymous
  * region of argv[2] MiB (touched), then sleep.  Prints the children's PIDs
  * comma-separated on stdout once all are ready; the parent then waits and
- * kills them all when it gets SIGTERM (or when stdin closes).
+ * kills them all when it gets SIGTERM.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -75,8 +75,8 @@ int main(int argc, char **argv)
     sigwait(&set, &sig);
     for (int i = 0; i < n; i++)
         kill(kids[i], SIGKILL);
-    while (wait(NULL) > 0)
-        ;
+    for (int i = 0; i < n; i++)     /* only ours: a shell may have given us others */
+        waitpid(kids[i], NULL, 0);
     free(kids);
     return 0;
 }
