@@ -121,17 +121,37 @@ int cli_out_commit(cli_out *o)
     return r;
 }
 
-int cli_write_csv(const osm_store *s, const char *path)
+int cli_write_state(const osm_store *s, const char *path, osm_export_format fmt)
 {
     cli_out o;
     if (cli_out_open(&o, path) < 0)
         return -1;
-    if (osm_csv_write(s, o.f) < 0) {
-        fprintf(stderr, "osmosis: write error on %s\n", path && strcmp(path, "-") ? path : "stdout");
+    int r;
+    switch (fmt) {
+    case OSM_EXPORT_CSV: r = osm_csv_write(s, o.f); break;
+    case OSM_EXPORT_JSON: r = osm_export_json(s, o.f); break;
+    case OSM_EXPORT_GRAPHML: r = osm_export_graphml(s, o.f); break;
+    case OSM_EXPORT_DOT: r = osm_export_dot(s, o.f); break;
+    default: r = -1; errno = EINVAL; break;
+    }
+    if (r < 0) {
+        fprintf(stderr, "osmosis: cannot write %s: %s\n",
+                path && strcmp(path, "-") ? path : "stdout", strerror(errno ? errno : EIO));
         cli_out_abort(&o);
         return -1;
     }
     return cli_out_commit(&o);
+}
+
+int cli_write_csv(const osm_store *s, const char *path)
+{
+    return cli_write_state(s, path, OSM_EXPORT_CSV);
+}
+
+int cli_state_format_parse(const char *name)
+{
+    int f = osm_export_format_parse(name);
+    return f == OSM_EXPORT_NEO4J ? -1 : f;
 }
 
 void cli_out_abort(cli_out *o)

@@ -69,6 +69,12 @@ void cli_out_abort(cli_out *o);                     /* remove the temp file */
 /* Write the state as CellulOS CSV to path ("-"/NULL = stdout) through
  * cli_out; 0, or -1 with a message printed. */
 int cli_write_csv(const osm_store *s, const char *path);
+/* The same in any single-file format: csv, json (networkx node-link),
+ * graphml or dot.  0, or -1 with a message printed; nothing is left behind. */
+int cli_write_state(const osm_store *s, const char *path, osm_export_format fmt);
+/* Parse a single-file format name for --format; -1 when unknown. */
+int cli_state_format_parse(const char *name);
+#define CLI_STATE_FORMATS "csv, json, graphml, dot"
 
 /* Print "osmosis VERB: message" to stderr and return CLI_USAGE. */
 int cli_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -7,6 +7,8 @@
 #ifndef OSM_CLI_EXTRACT_H
 #define OSM_CLI_EXTRACT_H
 
+/* osmosis extract linux ... (extract_linux.c) */
+int osm_cli_extract_linux(int argc, char **argv);
 /* osmosis extract sdf FILE.system ... (extract_sdf.c) */
 int osm_cli_extract_sdf(int argc, char **argv);
 

@@ -16,7 +16,7 @@
 
 static const char help[] =
     "usage: osmosis extract sdf FILE.system [--arch aarch64|riscv64|x86_64] [--cores N]\n"
-    "                           [-o OUT] [--format csv|json] [--json] [options]\n"
+    "                           [-o OUT] [--format F] [--json] [options]\n"
     "\n"
     "Validate a seL4 Microkit system description the way the Microkit tool does\n"
     "and write it as an OSmosis model state (CellulOS CSV by default) to OUT\n"
@@ -32,7 +32,8 @@ static const char help[] =
     "  --prefill-dir DIR    where prefill_path files are looked up (repeatable;\n"
     "                       default: the directory of FILE)\n"
     "  -o, --output OUT     where to write (written whole or not at all)\n"
-    "  --format csv|json    the state as CellulOS CSV or as JSON {nodes, edges}\n"
+    "  --format F           csv (CellulOS CSV, default), json (networkx node-link),\n"
+    "                       graphml or dot\n"
     "  --json               print a JSON summary to stdout instead of the state\n"
     "                       (with -o the state still goes to OUT)\n"
     "\n"
@@ -107,86 +108,6 @@ static char *read_all(const char *path, size_t *len)
     return buf;
 }
 
-static int node_cmp(const void *a, const void *b, void *s)
-{
-    return strcmp(osm_node_id(s, *(const osm_id *)a), osm_node_id(s, *(const osm_id *)b));
-}
-
-static int edge_cmp(const void *a, const void *b, void *s)
-{
-    osm_edge x, y;
-    osm_store_edge(s, *(const osm_id *)a, &x);
-    osm_store_edge(s, *(const osm_id *)b, &y);
-    int c = strcmp(osm_node_id(s, x.from), osm_node_id(s, y.from));
-    if (!c)
-        c = strcmp(osm_node_id(s, x.to), osm_node_id(s, y.to));
-    return c ? c : (int)x.kind - (int)y.kind;
-}
-
-/* The state as JSON, nodes sorted by ID and edges by (from, to, kind). */
-static int write_json(const osm_store *s, FILE *f)
-{
-    size_t nn = osm_store_node_count(s), ne = osm_store_edge_count(s), k = 0;
-    osm_id *nodes = malloc((nn + 1) * sizeof(osm_id)), *edges = malloc((ne + 1) * sizeof(osm_id));
-    if (!nodes || !edges) {
-        free(nodes);
-        free(edges);
-        return -1;
-    }
-    for (osm_id n = osm_store_next_node(s, OSM_NONE); n != OSM_NONE; n = osm_store_next_node(s, n))
-        nodes[k++] = n;
-    k = 0;
-    for (osm_id e = osm_store_next_edge(s, OSM_NONE); e != OSM_NONE; e = osm_store_next_edge(s, e))
-        edges[k++] = e;
-    qsort_r(nodes, nn, sizeof(osm_id), node_cmp, (void *)s);
-    qsort_r(edges, ne, sizeof(osm_id), edge_cmp, (void *)s);
-    osm_json j;
-    osm_json_init(&j, f, false);
-    osm_json_begin_object(&j);
-    osm_json_key(&j, "edges");
-    osm_json_begin_array(&j);
-    char pbuf[8];
-    for (size_t i = 0; i < ne; i++) {
-        osm_edge e;
-        osm_store_edge(s, edges[i], &e);
-        osm_json_begin_object(&j);
-        osm_json_key(&j, "extra");
-        osm_json_string(&j, osm_edge_extra(s, edges[i]));
-        osm_json_key(&j, "from");
-        osm_json_string(&j, osm_node_id(s, e.from));
-        osm_json_key(&j, "kind");
-        osm_json_string(&j, osm_edge_kind_name(e.kind));
-        osm_json_key(&j, "perms");
-        osm_json_string(&j, e.perms ? osm_perms_format(e.perms, pbuf) : "");
-        osm_json_key(&j, "to");
-        osm_json_string(&j, osm_node_id(s, e.to));
-        osm_json_key(&j, "type");
-        osm_json_string(&j, e.type == OSM_NONE ? "" : osm_store_type_name(s, e.type));
-        osm_json_end_object(&j);
-    }
-    osm_json_end_array(&j);
-    osm_json_key(&j, "nodes");
-    osm_json_begin_array(&j);
-    for (size_t i = 0; i < nn; i++) {
-        osm_json_begin_object(&j);
-        osm_json_key(&j, "data");
-        osm_json_string(&j, osm_node_data_name(s, nodes[i]));
-        osm_json_key(&j, "extra");
-        osm_json_string(&j, osm_node_extra(s, nodes[i]));
-        osm_json_key(&j, "id");
-        osm_json_string(&j, osm_node_id(s, nodes[i]));
-        osm_json_key(&j, "kind");
-        osm_json_string(&j, osm_kind_name(osm_node_kind(s, nodes[i])));
-        osm_json_end_object(&j);
-    }
-    osm_json_end_array(&j);
-    osm_json_end_object(&j);
-    osm_json_finish(&j);
-    free(nodes);
-    free(edges);
-    return ferror(f) ? -1 : 0;
-}
-
 static void summary_json(const char *file, const sdf_config *cfg, const sdf_system *sys,
                          const osm_store *s)
 {
@@ -217,21 +138,9 @@ static void summary_json(const char *file, const sdf_config *cfg, const sdf_syst
     osm_json_finish(&j);
 }
 
-static int write_state(const osm_store *s, const char *out, bool json_format)
-{
-    cli_out o;
-    if (cli_out_open(&o, out) < 0)
-        return CLI_USAGE;
-    if ((json_format ? write_json(s, o.f) : osm_csv_write(s, o.f)) < 0) {
-        cli_out_abort(&o);
-        return cli_usage_error("extract sdf", "cannot write the state");
-    }
-    return cli_out_commit(&o) < 0 ? CLI_USAGE : CLI_OK;
-}
-
 /* Parse FILE, build the state, write it.  Owns nothing on return. */
 static int extract(const char *file, sdf_config *cfg, sdf_cli *cli, const char *out,
-                   bool json_format, bool json_summary)
+                   int format, bool json_summary)
 {
     char *dir = strdup(file), *slash = dir ? strrchr(dir, '/') : NULL;
     if (!dir)
@@ -268,7 +177,7 @@ static int extract(const char *file, sdf_config *cfg, sdf_cli *cli, const char *
         if (json_summary)
             summary_json(file, cfg, &sys, s);
         if (!json_summary || out)
-            st = write_state(s, out, json_format);
+            st = cli_write_state(s, out, (osm_export_format)format) < 0 ? CLI_USAGE : CLI_OK;
     }
     osm_store_free(s);
     sdf_system_free(&sys);
@@ -302,7 +211,8 @@ int osm_cli_extract_sdf(int argc, char **argv)
     sdf_config_default(&cfg, SDF_AARCH64);
     sdf_cli cli = { .n_dirs = 0 };
     const char *out = NULL;
-    bool json_format = false, json_summary = false, no_iommu = false, no_hyp = false;
+    int format = OSM_EXPORT_CSV;
+    bool json_summary = false, no_iommu = false, no_hyp = false;
     unsigned cores = 1, max_pds = 63;
     int arch = SDF_AARCH64, smc = -1, c;
     optind = 1;
@@ -334,9 +244,10 @@ int osm_cli_extract_sdf(int argc, char **argv)
         case O_NOHYP: no_hyp = true; break;
         case 'o': out = optarg; break;
         case O_FORMAT:
-            if (strcmp(optarg, "csv") && strcmp(optarg, "json"))
-                return cli_usage_error("extract sdf", "unknown --format '%s' (csv, json)", optarg);
-            json_format = !strcmp(optarg, "json");
+            format = cli_state_format_parse(optarg);
+            if (format < 0)
+                return cli_usage_error("extract sdf", "unknown --format '%s' (" CLI_STATE_FORMATS ")",
+                                       optarg);
             break;
         case O_JSON: json_summary = true; break;
         case 'h': fputs(help, stdout); return CLI_OK;
@@ -351,5 +262,5 @@ int osm_cli_extract_sdf(int argc, char **argv)
     cfg.iommu = !no_iommu;
     cfg.hypervisor = !no_hyp;
     cfg.arm_smc = smc;
-    return extract(argv[optind], &cfg, &cli, out, json_format, json_summary);
+    return extract(argv[optind], &cfg, &cli, out, format, json_summary);
 }

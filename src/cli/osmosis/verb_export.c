@@ -146,29 +146,6 @@ static int export_neo4j(const osm_store *s, const char *out)
     return r < 0 ? CLI_USAGE : CLI_OK;
 }
 
-/* Write one single-file format to `out` (NULL or "-" = stdout). */
-static int export_file(const osm_store *s, osm_export_format fmt, const char *out)
-{
-    cli_out o;
-    if (cli_out_open(&o, out) < 0)
-        return CLI_USAGE;
-    int r;
-    switch (fmt) {
-    case OSM_EXPORT_CSV: r = osm_csv_write(s, o.f); break;
-    case OSM_EXPORT_JSON: r = osm_export_json(s, o.f); break;
-    case OSM_EXPORT_GRAPHML: r = osm_export_graphml(s, o.f); break;
-    case OSM_EXPORT_DOT: r = osm_export_dot(s, o.f); break;
-    default: r = -1;
-    }
-    if (r < 0) {
-        fprintf(stderr, "osmosis export: cannot write %s: %s\n", out ? out : "stdout",
-                strerror(errno ? errno : EIO));
-        cli_out_abort(&o);
-        return CLI_USAGE;
-    }
-    return cli_out_commit(&o) < 0 ? CLI_USAGE : CLI_OK;
-}
-
 static void print_summary(const osm_store *s, const char *file, const char *fmt, const char *out)
 {
     osm_json j;
@@ -229,7 +206,7 @@ static int run(int argc, char **argv)
     if (st == CLI_USAGE)
         return st;
     int r = fmt == OSM_EXPORT_NEO4J ? export_neo4j(l.store, out)
-                                    : export_file(l.store, (osm_export_format)fmt, out);
+        : (cli_write_state(l.store, out, (osm_export_format)fmt) < 0 ? CLI_USAGE : CLI_OK);
     if (r == CLI_OK && json)
         print_summary(l.store, argv[optind], fmt_name, out);
     cli_loaded_free(&l);

@@ -11,6 +11,7 @@ typedef struct extractor {
 } extractor;
 
 static const extractor extractors[] = {
+    { "linux", osm_cli_extract_linux, "a live Linux host or a captured /proc (docs/linux.md)" },
     { "sdf", osm_cli_extract_sdf, "a seL4 Microkit system description (FILE.system)" },
 };
 

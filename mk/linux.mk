@@ -1,0 +1,13 @@
+# Linux extractor (src/extract/linux): libcap for capability names, test
+# helpers under tests/helpers/ (real processes for tests/cli/test_linux_*.sh).
+OSMOSIS_LDLIBS += -lcap
+
+LINUX_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpers/linux_*.c))
+BINS += $(LINUX_HELPERS)
+
+# Helpers are fixtures, built without sanitizers even in the ASan build: an
+# ASan process has terabytes of shadow mappings that the ground-truth
+# pagemap reader would walk page by page.
+$(BUILD)/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -o $@ $< $(OSMOSIS_LDLIBS)

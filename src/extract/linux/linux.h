@@ -1,0 +1,56 @@
+/*
+ * The Linux extractor: a live host (or a captured copy of /proc) as an
+ * OSmosis model state, built through the libosmosis store API.  The
+ * mapping is documented in docs/linux.md; MODEL.md §7 is the reference.
+ *
+ * Flow: list the PIDs; for each, *gather* everything it needs from /proc
+ * into an osm_lx_proc (no store changes, so a process that exits half-way
+ * is dropped whole and counted); then *commit* it to the store.  After the
+ * last process, the physical frames (runs shared across processes),
+ * control edges, kernel requests and kernel holds are added.
+ */
+#ifndef OSM_LINUX_H
+#define OSM_LINUX_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <osmosis/osmosis.h>
+#include "procparse.h"
+
+typedef struct osm_lx_opts {
+    const char *proc;           /* "/proc" unless --proc DIR */
+    const int *pids;            /* NULL: every process */
+    size_t n_pids;
+    bool threads, pages, no_phys;
+    bool live;                  /* proc is the running kernel's (cgroup limits, stat fallback) */
+} osm_lx_opts;
+
+/* What the extraction could not see, reported once on stderr. */
+typedef struct osm_lx_report {
+    size_t processes, threads;      /* committed */
+    size_t exited;                  /* vanished mid-scan, skipped */
+    size_t kthreads;                /* kernel threads, part of PD_kernel */
+    size_t denied;                  /* processes with parts unreadable (EACCES) */
+    size_t fds_denied;              /* processes whose fds were unreadable */
+    size_t maps_denied;
+    size_t missing_pids;            /* --pid entries that do not exist */
+    uint64_t frames_hidden;         /* present pages whose PFN read as 0 */
+    size_t pagemap_denied;
+    bool iomem_hidden;              /* /proc/iomem unreadable or zeroed */
+    bool no_pagemap_scan;           /* PAGEMAP_SCAN unavailable: full pagemap reads */
+    size_t bad_lines;               /* malformed /proc lines skipped */
+    size_t huge_skipped;            /* mappings too large to scan without PAGEMAP_SCAN */
+} osm_lx_report;
+
+/* Extract into `s` (empty).  0, or -1 with a message on stderr when
+ * nothing could be read at all (bad --proc DIR, out of memory). */
+int osm_lx_extract(const osm_lx_opts *o, osm_store *s, osm_lx_report *rep);
+/* Capability names of a mask ("cap_kill,cap_net_raw"), "ALL" when every
+ * capability libcap knows is set, "none" when none (names from libcap). */
+void osm_lx_cap_names(uint64_t mask, char *out, size_t sz);
+
+/* Print what could not be seen (one line per kind of gap) to f. */
+void osm_lx_report_print(const osm_lx_report *r, FILE *f);
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * Who controls whom (HOLD between PDs), what processes may ask the kernel
+ * for (REQUEST), and the kernel's own holds.
+ *
+ * p holds q with T when Linux would let p signal q (kill(2): p's real or
+ * effective uid is q's real or saved uid, or p has CAP_KILL in q's user
+ * namespace) and with RWT when p could also ptrace q (ptrace(2) access
+ * mode REALCREDS: same uid and gid sets and q's permitted capabilities a
+ * subset of p's, or CAP_SYS_PTRACE in q's user namespace; restricted by
+ * YAMA's ptrace_scope).  Both need q to be visible in p's PID namespace.
+ * Namespace ancestry is approximated: a namespace covers another when it
+ * is the same one or the initial one (PID 1's); nested non-initial
+ * hierarchies are not walked (docs/linux.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+
+#include "linux_internal.h"
+
+void osm_lx_cap_names(uint64_t mask, char *out, size_t sz)
+{
+    unsigned max = (unsigned)cap_max_bits();
+    uint64_t all = max >= 64 ? UINT64_MAX : (1ull << max) - 1;
+    if (!mask) {
+        snprintf(out, sz, "none");
+        return;
+    }
+    if ((mask & all) == all) {
+        snprintf(out, sz, "ALL");
+        return;
+    }
+    size_t n = 0;
+    out[0] = '\0';
+    /* Mostly full sets read better as what is missing. */
+    bool except = (unsigned)__builtin_popcountll(mask & all) > max / 2;
+    if (except)
+        n = (size_t)snprintf(out, sz, "ALL except ");
+    size_t first = n;
+    for (unsigned b = 0; b < 64 && n < sz; b++) {
+        if (except ? b >= max || (mask & (1ull << b)) : !(mask & (1ull << b)))
+            continue;
+        char *name = b < max ? cap_to_name((cap_value_t)b) : NULL;
+        const char *sep = n > first ? "," : "";
+        if (name)
+            n += (size_t)snprintf(out + n, sz - n, "%s%s", sep, name);
+        else
+            n += (size_t)snprintf(out + n, sz - n, "%scap_%u", sep, b);
+        cap_free(name);
+    }
+}
+
+static bool has_cap(const osm_lx_status *st, int cap)
+{
+    return (st->cap_eff >> cap) & 1;
+}
+
+/* Does p's user namespace hold capabilities over q's? */
+static bool userns_covers(const lx_ctx *c, const osm_lx_proc *p, const osm_lx_proc *q)
+{
+    uint64_t pu = p->ns[LX_NS_USER], qu = q->ns[LX_NS_USER];
+    return pu == qu || (pu && pu == c->init_ns[LX_NS_USER]);
+}
+
+/* Is q visible in p's PID namespace? */
+static bool pid_visible(const lx_ctx *c, const osm_lx_proc *p, const osm_lx_proc *q)
+{
+    uint64_t pp = p->ns[LX_NS_PID], qp = q->ns[LX_NS_PID];
+    if (pp && qp)
+        return pp == qp || pp == c->init_ns[LX_NS_PID];
+    return p->st.nspid_depth <= 1 || p->st.nspid_depth < q->st.nspid_depth;
+}
+
+static bool can_signal(const lx_ctx *c, const osm_lx_proc *p, const osm_lx_proc *q)
+{
+    const unsigned *pu = p->st.uid, *qu = q->st.uid;
+    bool uid = pu[0] == qu[0] || pu[0] == qu[2] || pu[1] == qu[0] || pu[1] == qu[2];
+    return uid || (has_cap(&p->st, CAP_KILL) && userns_covers(c, p, q));
+}
+
+static const osm_lx_proc *find_proc(const lx_ctx *c, int pid)
+{
+    size_t lo = 0, hi = c->n_procs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c->procs[mid].pid == pid)
+            return &c->procs[mid];
+        if (c->procs[mid].pid < pid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static bool is_ancestor(const lx_ctx *c, const osm_lx_proc *p, const osm_lx_proc *q)
+{
+    int pid = q->st.ppid;
+    for (int depth = 0; pid > 0 && depth < 256; depth++) {
+        if (pid == p->pid)
+            return true;
+        const osm_lx_proc *up = find_proc(c, pid);
+        if (!up)
+            return false;
+        pid = up->st.ppid;
+    }
+    return false;
+}
+
+static bool can_ptrace(const lx_ctx *c, const osm_lx_proc *p, const osm_lx_proc *q)
+{
+    if (c->yama >= 3)
+        return false;
+    bool cap = has_cap(&p->st, CAP_SYS_PTRACE) && userns_covers(c, p, q);
+    if (c->yama == 2)
+        return cap;
+    const unsigned *pu = p->st.uid, *qu = q->st.uid, *pg = p->st.gid, *qg = q->st.gid;
+    bool creds = pu[0] == qu[0] && pu[0] == qu[1] && pu[0] == qu[2] && pg[0] == qg[0] &&
+                 pg[0] == qg[1] && pg[0] == qg[2] &&
+                 p->ns[LX_NS_USER] == q->ns[LX_NS_USER] &&
+                 (q->st.cap_prm & ~p->st.cap_prm) == 0;
+    if (!cap && !creds)
+        return false;
+    return c->yama == 0 || cap || is_ancestor(c, p, q);
+}
+
+static int control_pairs(lx_ctx *c)
+{
+    for (size_t i = 0; i < c->n_procs; i++) {
+        const osm_lx_proc *p = &c->procs[i];
+        for (size_t j = 0; j < c->n_procs; j++) {
+            const osm_lx_proc *q = &c->procs[j];
+            uint8_t perms = 0;
+            if (i == j)
+                perms = OSM_PERM_R | OSM_PERM_W | OSM_PERM_T;   /* threads of one process */
+            else if (pid_visible(c, p, q)) {
+                if (can_ptrace(c, p, q))
+                    perms = OSM_PERM_R | OSM_PERM_W | OSM_PERM_T;
+                else if (can_signal(c, p, q))
+                    perms = OSM_PERM_T;
+            }
+            if (!perms)
+                continue;
+            for (size_t a = 0; a < p->n_pd; a++)
+                for (size_t b = 0; b < q->n_pd; b++)
+                    if (p->pd[a] != q->pd[b] && lx_hold_new(c, p->pd[a], q->pd[b], perms) < 0)
+                        return -1;
+        }
+    }
+    return 0;
+}
+
+/* Capabilities over the kernel itself: loading modules or raw I/O is full
+ * control (RWT), rebooting is T; only in the initial user namespace, and
+ * not under seccomp strict mode. */
+static uint8_t kernel_perms(const lx_ctx *c, const osm_lx_proc *p)
+{
+    if (p->st.seccomp == 1 || p->ns[LX_NS_USER] != c->init_ns[LX_NS_USER])
+        return 0;
+    if (has_cap(&p->st, CAP_SYS_MODULE) || has_cap(&p->st, CAP_SYS_RAWIO))
+        return OSM_PERM_R | OSM_PERM_W | OSM_PERM_T;
+    return has_cap(&p->st, CAP_SYS_BOOT) ? OSM_PERM_T : 0;
+}
+
+static bool requestable(const char *type)
+{
+    return strncmp(type, "NS_", 3) && strcmp(type, "CGROUP") && strcmp(type, "ADS");
+}
+
+/* The resource types the kernel hands out here (a space of each exists). */
+static size_t request_types(lx_ctx *c, osm_id *types, size_t max)
+{
+    size_t n = 0;
+    for (osm_id v = osm_store_next_node(c->s, OSM_NONE); v != OSM_NONE;
+         v = osm_store_next_node(c->s, v)) {
+        if (osm_node_kind(c->s, v) != OSM_SPACE || !requestable(osm_node_data_name(c->s, v)))
+            continue;
+        osm_id t = osm_node_data(c->s, v);
+        size_t k = 0;
+        while (k < n && types[k] != t)
+            k++;
+        if (k == n && n < max)
+            types[n++] = t;
+    }
+    return n;
+}
+
+int lx_control_commit(lx_ctx *c)
+{
+    for (size_t i = 0; i < c->n_procs; i++)
+        for (size_t t = 0; t < c->procs[i].n_pd; t++)
+            if (lx_hold_new(c, c->kernel, c->procs[i].pd[t],
+                            OSM_PERM_R | OSM_PERM_W | OSM_PERM_T) < 0)
+                return -1;
+    if (control_pairs(c) < 0)
+        return -1;
+    osm_id types[64];
+    size_t nt = request_types(c, types, 64);
+    for (size_t i = 0; i < c->n_procs; i++) {
+        const osm_lx_proc *p = &c->procs[i];
+        uint8_t kp = kernel_perms(c, p);
+        for (size_t t = 0; t < p->n_pd; t++) {
+            if (kp && lx_hold_new(c, p->pd[t], c->kernel, kp) < 0)
+                return -1;
+            if (p->st.seccomp == 1)
+                continue;       /* strict: read, write, _exit, sigreturn only */
+            for (size_t k = 0; k < nt; k++)
+                if (osm_store_add_edge(c->s, OSM_REQUEST, p->pd[t], c->kernel, 0, types[k],
+                                       NULL) == OSM_NONE)
+                    return -1;
+        }
+    }
+    return 0;
+}
+
+int lx_kernel_holds(lx_ctx *c)
+{
+    for (osm_id v = osm_store_next_node(c->s, OSM_NONE); v != OSM_NONE;
+         v = osm_store_next_node(c->s, v)) {
+        osm_kind k = osm_node_kind(c->s, v);
+        if (k == OSM_PD)
+            continue;
+        bool held = false;
+        if (k == OSM_RESOURCE) {
+            for (osm_id e = osm_store_first_in(c->s, v); e != OSM_NONE && !held;
+                 e = osm_store_next_in(c->s, e)) {
+                osm_edge ed;
+                osm_store_edge(c->s, e, &ed);
+                held = ed.kind == OSM_HOLD;
+            }
+        }
+        if (!held && lx_hold_new(c, c->kernel, v, 0) < 0)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,218 @@
+/* The Linux extractor's driver: list processes, gather and commit each,
+ * then the cross-process passes (frames, control, kernel holds). */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "linux_internal.h"
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Every numeric entry of the proc directory, sorted; NULL on error. */
+static int cmp_proc(const void *a, const void *b)
+{
+    return cmp_int(&((const osm_lx_proc *)a)->pid, &((const osm_lx_proc *)b)->pid);
+}
+
+static int *list_pids(lx_ctx *c, size_t *n)
+{
+    int dfd = dup(c->procfd);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return NULL;
+    }
+    rewinddir(d);
+    size_t cap = 256, k = 0;
+    int *v = malloc(cap * sizeof *v);
+    struct dirent *de;
+    int self = c->o->live ? getpid() : -1;
+    while (v && (de = readdir(d))) {
+        if (!isdigit((unsigned char)de->d_name[0]))
+            continue;
+        int pid = atoi(de->d_name);
+        if (pid == self)
+            continue;           /* the extractor does not model itself */
+        if (k == cap) {
+            int *nv = realloc(v, (cap *= 2) * sizeof *v);
+            if (!nv) {
+                free(v);
+                v = NULL;
+                break;
+            }
+            v = nv;
+        }
+        v[k++] = pid;
+    }
+    closedir(d);
+    if (v)
+        qsort(v, k, sizeof *v, cmp_int);
+    *n = k;
+    return v;
+}
+
+static int read_yama(lx_ctx *c)
+{
+    if (lx_read_file(c->procfd, "sys/kernel/yama/ptrace_scope", &c->buf) < 0)
+        return 0;
+    return atoi(c->buf.p);
+}
+
+/* Namespaces that count as "initial": PID 1's, else our own (a capture
+ * keeps the capturing shell's in DIR/self/ns). */
+static void init_namespaces(lx_ctx *c)
+{
+    osm_lx_proc p;
+    if (lx_gather_ns_of(c, "1", &p) == 0 || lx_gather_ns_of(c, "self", &p) == 0)
+        memcpy(c->init_ns, p.ns, sizeof c->init_ns);
+}
+
+static int add_proc(lx_ctx *c, osm_lx_proc *p)
+{
+    if (c->n_procs == c->cap_procs) {
+        size_t nc = c->cap_procs ? c->cap_procs * 2 : 64;
+        osm_lx_proc *v = realloc(c->procs, nc * sizeof *v);
+        if (!v)
+            return -1;
+        c->procs = v;
+        c->cap_procs = nc;
+    }
+    c->procs[c->n_procs++] = *p;
+    return 0;
+}
+
+static int scan(lx_ctx *c, const int *pids, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        osm_lx_proc p;
+        int r = lx_gather(c, pids[i], &p);
+        if (r < 0)
+            return -1;
+        if (r == 3) {
+            c->rep->kthreads++;
+            continue;
+        }
+        if (r == 1) {
+            if (c->o->pids)
+                c->rep->missing_pids++;
+            else
+                c->rep->exited++;
+            continue;
+        }
+        c->rep->fds_denied += p.fds_denied;
+        c->rep->maps_denied += p.maps_denied;
+        if (lx_commit(c, &p) < 0 || add_proc(c, &p) < 0) {
+            lx_proc_free(&p);
+            return -1;
+        }
+        c->rep->processes++;
+        c->rep->threads += p.n_pd;
+    }
+    return 0;
+}
+
+static int build(lx_ctx *c)
+{
+    char extra[64];
+    c->yama = read_yama(c);
+    init_namespaces(c);
+    if (c->o->live) {               /* the host's mount table first (cgroup mounts) */
+        osm_lx_proc self = { .pid = 0 };
+        memcpy(self.ns, c->init_ns, sizeof self.ns);
+        int sfd = openat(c->procfd, "self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (sfd >= 0) {
+            lx_mounts_for(c, &self, sfd);
+            close(sfd);
+        }
+    }
+    snprintf(extra, sizeof extra, "yama_ptrace_scope=%d", c->yama);
+    c->kernel = osm_store_add_node(c->s, OSM_PD, "PD_kernel", "kernel", extra);
+    if (c->kernel == OSM_NONE || lx_phys_init(c) < 0)
+        return -1;
+    size_t n = 0;
+    int *all = NULL;
+    const int *pids = c->o->pids;
+    if (pids) {
+        n = c->o->n_pids;
+    } else {
+        if (!(all = list_pids(c, &n)))
+            return -1;
+        pids = all;
+    }
+    int rc = scan(c, pids, n);
+    free(all);
+    if (rc == 0 && c->n_procs > 1)     /* control lookups bisect by pid */
+        qsort(c->procs, c->n_procs, sizeof *c->procs, cmp_proc);
+    if (rc == 0)
+        rc = lx_phys_commit(c);
+    if (rc == 0)
+        rc = lx_control_commit(c);
+    if (rc == 0)
+        rc = lx_kernel_holds(c);
+    return rc;
+}
+
+int osm_lx_extract(const osm_lx_opts *o, osm_store *s, osm_lx_report *rep)
+{
+    memset(rep, 0, sizeof *rep);
+    lx_ctx c = { .o = o, .rep = rep, .s = s, .pm_scan_ok = -1 };
+    c.procfd = open(o->proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (c.procfd < 0) {
+        fprintf(stderr, "osmosis extract linux: cannot open %s: %s\n", o->proc, strerror(errno));
+        return -1;
+    }
+    int rc = build(&c);
+    if (rc < 0)
+        fprintf(stderr, "osmosis extract linux: %s\n",
+                errno == ENOMEM ? "out of memory" : "cannot list processes");
+    for (size_t i = 0; i < c.n_procs; i++)
+        lx_proc_free(&c.procs[i]);
+    free(c.procs);
+    lx_mounts_free(&c);
+    lx_buf_free(&c.buf);
+    lx_buf_free(&c.buf2);
+    free(c.pm);
+    free(c.runs);
+    free(c.ram);
+    free(c.ram_space);
+    close(c.procfd);
+    return rc;
+}
+
+void osm_lx_report_print(const osm_lx_report *r, FILE *f)
+{
+    const char *w = "osmosis extract linux";
+    if (r->exited)
+        fprintf(f, "%s: skipped %zu processes that exited during the scan\n", w, r->exited);
+    if (r->missing_pids)
+        fprintf(f, "%s: %zu requested processes do not exist (skipped)\n", w, r->missing_pids);
+    if (r->fds_denied)
+        fprintf(f, "%s: could not read the descriptors of %zu processes (permission)\n", w,
+                r->fds_denied);
+    if (r->maps_denied)
+        fprintf(f, "%s: could not read the memory maps of %zu processes (permission)\n", w,
+                r->maps_denied);
+    if (r->pagemap_denied)
+        fprintf(f, "%s: could not read the page maps of %zu processes: no frames for them\n",
+                w, r->pagemap_denied);
+    if (r->frames_hidden)
+        fprintf(f, "%s: %llu present pages have hidden frame numbers (needs CAP_SYS_ADMIN): "
+                   "physical sharing not modelled for them\n", w,
+                (unsigned long long)r->frames_hidden);
+    if (r->iomem_hidden)
+        fprintf(f, "%s: /proc/iomem unreadable: all frames in one space PHYS_other\n", w);
+    if (r->huge_skipped)
+        fprintf(f, "%s: %zu mappings over 64 GiB not scanned for frames (no PAGEMAP_SCAN)\n",
+                w, r->huge_skipped);
+    if (r->bad_lines)
+        fprintf(f, "%s: skipped %zu malformed /proc lines\n", w, r->bad_lines);
+}

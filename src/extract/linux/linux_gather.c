@@ -1,0 +1,353 @@
+/*
+ * Gathering one process from /proc: status, namespaces, cgroups, maps,
+ * descriptors, threads and frames, into an osm_lx_proc, touching no store.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "linux_internal.h"
+#include "procparse_util.h"
+
+const char *const lx_ns_names[LX_NS_COUNT] = { "cgroup", "ipc", "mnt", "net",
+                                               "pid", "time", "user", "uts" };
+const char *const lx_fd_types[LX_FD_KIND_COUNT] = { "FILE", "SOCKET", "PIPE", "EVENTFD",
+                                                    "SIGNALFD", "TIMERFD", "MEMFD",
+                                                    "DEVICE", "ANON" };
+
+void lx_proc_free(osm_lx_proc *p)
+{
+    for (size_t i = 0; i < p->n_vmr; i++)
+        free(p->vmr[i].runs);
+    free(p->vmr);
+    free(p->fd);
+    free(p->cg);
+    free(p->thr);
+    free(p->pd);
+    memset(p, 0, sizeof *p);
+}
+
+/* "net:[4026531833]" -> 4026531833; 0 when not of that form. */
+static uint64_t link_inode(const char *s)
+{
+    const char *b = strchr(s, '[');
+    if (!b)
+        return 0;
+    char *end;
+    unsigned long long v = strtoull(b + 1, &end, 10);
+    return *end == ']' ? v : 0;
+}
+
+static void gather_ns(int pidfd, osm_lx_proc *p)
+{
+    char path[32], link[128];
+    for (int i = 0; i < LX_NS_COUNT; i++) {
+        snprintf(path, sizeof path, "ns/%s", lx_ns_names[i]);
+        if (lx_readlink(pidfd, path, link, sizeof link) > 0)
+            p->ns[i] = link_inode(link);
+    }
+}
+
+/* Growable arrays of fixed-size elements. */
+static void *grow(void *v, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return v;
+    size_t nc = *cap ? *cap * 2 : 16;
+    void *nv = realloc(v, nc * elem);
+    if (nv)
+        *cap = nc;
+    return nv;
+}
+
+typedef struct cg_acc {
+    osm_lx_proc *p;
+    size_t cap;
+    int oom;
+} cg_acc;
+
+static int add_cgroup(const osm_lx_cgroup *cg, void *arg)
+{
+    cg_acc *a = arg;
+    osm_lx_cgroup *v = grow(a->p->cg, &a->cap, a->p->n_cg, sizeof *v);
+    if (!v) {
+        a->oom = 1;
+        return 1;
+    }
+    a->p->cg = v;
+    v[a->p->n_cg++] = *cg;
+    return 0;
+}
+
+typedef struct vma_acc {
+    osm_lx_proc *p;
+    size_t cap;
+    int oom;
+} vma_acc;
+
+static int add_vma(const osm_lx_vma *vma, void *arg)
+{
+    vma_acc *a = arg;
+    if (!vma->r && !vma->w && !vma->x)
+        return 0;               /* PROT_NONE reservation: no access, not modelled */
+    lx_vmr *v = grow(a->p->vmr, &a->cap, a->p->n_vmr, sizeof *v);
+    if (!v) {
+        a->oom = 1;
+        return 1;
+    }
+    a->p->vmr = v;
+    memset(&v[a->p->n_vmr], 0, sizeof *v);
+    v[a->p->n_vmr].node = OSM_NONE;
+    v[a->p->n_vmr++].v = *vma;
+    return 0;
+}
+
+static bool prefix(const char *s, const char *pre)
+{
+    return strncmp(s, pre, strlen(pre)) == 0;
+}
+
+/* Classify a descriptor from its link text. */
+static void classify_fd(const char *link, lx_fd *f)
+{
+    snprintf(f->what, sizeof f->what, "%s", link);
+    if (prefix(link, "socket:[")) {
+        f->kind = LX_FD_SOCKET;
+        f->ino = link_inode(link);
+    } else if (prefix(link, "pipe:[")) {
+        f->kind = LX_FD_PIPE;
+        f->ino = link_inode(link);
+    } else if (!strcmp(link, "anon_inode:[eventfd]"))
+        f->kind = LX_FD_EVENTFD;
+    else if (!strcmp(link, "anon_inode:[signalfd]"))
+        f->kind = LX_FD_SIGNALFD;
+    else if (!strcmp(link, "anon_inode:[timerfd]"))
+        f->kind = LX_FD_TIMERFD;
+    else if (prefix(link, "/memfd:"))
+        f->kind = LX_FD_MEMFD;
+    else if (prefix(link, "/dev/") && !prefix(link, "/dev/shm/") && !prefix(link, "/dev/mqueue/"))
+        f->kind = LX_FD_DEVICE;
+    else if (link[0] == '/')
+        f->kind = LX_FD_FILE;
+    else
+        f->kind = LX_FD_ANON;
+}
+
+static uint8_t open_perms(unsigned flags)
+{
+    switch (flags & O_ACCMODE) {
+    case O_RDONLY: return OSM_PERM_R;
+    case O_WRONLY: return OSM_PERM_W;
+    default: return OSM_PERM_R | OSM_PERM_W;
+    }
+}
+
+/* The device of a file descriptor: from its mount, else the process's own
+ * mapping of the same inode, else stat (live only).  False if unknown. */
+static bool fd_device(lx_ctx *c, const lx_mount_table *mt, const osm_lx_proc *p, int fddir,
+                      const char *name, const osm_lx_fdinfo *fi, lx_fd *f)
+{
+    if (f->kind != LX_FD_MEMFD && mt && lx_mount_dev(mt, fi->mnt_id, &f->major, &f->minor))
+        return true;
+    for (size_t i = 0; i < p->n_vmr; i++)
+        if (p->vmr[i].v.inode == f->ino && !strncmp(p->vmr[i].v.path, f->what, strlen(f->what))) {
+            f->major = p->vmr[i].v.dev_major;
+            f->minor = p->vmr[i].v.dev_minor;
+            return true;
+        }
+    struct stat sb;
+    if (c->o->live && fstatat(fddir, name, &sb, 0) == 0) {
+        f->major = major(sb.st_dev);
+        f->minor = minor(sb.st_dev);
+        f->ino = sb.st_ino;
+        return true;
+    }
+    return false;
+}
+
+static int gather_fds(lx_ctx *c, int pidfd, osm_lx_proc *p)
+{
+    int fddir = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fddir < 0) {
+        if (lx_gone(errno))
+            return 1;
+        p->fds_denied = true;
+        return 0;
+    }
+    int infodir = openat(pidfd, "fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fdopendir(fddir);
+    if (!d) {
+        close(fddir);
+        if (infodir >= 0)
+            close(infodir);
+        return -1;
+    }
+    lx_mount_table *mt = lx_mounts_for(c, p, pidfd);
+    size_t cap = 0;
+    int rc = 0;
+    struct dirent *de;
+    char link[OSM_LX_PATH_MAX];
+    errno = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] < '0' || de->d_name[0] > '9')
+            continue;
+        lx_fd f;
+        memset(&f, 0, sizeof f);
+        f.fd = atoi(de->d_name);
+        if (lx_readlink(fddir, de->d_name, link, sizeof link) < 0)
+            continue;           /* closed since readdir */
+        classify_fd(link, &f);
+        osm_lx_fdinfo fi;
+        if (infodir < 0 || lx_read_file(infodir, de->d_name, &c->buf2) < 0 ||
+            osm_lx_parse_fdinfo(c->buf2.p, c->buf2.len, &fi) < 0)
+            continue;
+        if (fi.flags & O_PATH)
+            continue;           /* O_PATH grants no access to the contents */
+        f.perms = open_perms(fi.flags);
+        if (f.kind == LX_FD_FILE || f.kind == LX_FD_DEVICE || f.kind == LX_FD_MEMFD) {
+            f.ino = fi.ino;
+            if (!fd_device(c, mt, p, dirfd(d), de->d_name, &fi, &f))
+                f.kind = LX_FD_ANON;    /* no stable identity: private to this fd */
+        }
+        if (f.kind == LX_FD_EVENTFD && fi.have_eventfd_id)
+            f.anon_id = fi.eventfd_id + 1;
+        lx_fd *v = grow(p->fd, &cap, p->n_fd, sizeof *v);
+        if (!v) {
+            rc = -1;
+            break;
+        }
+        p->fd = v;
+        v[p->n_fd++] = f;
+    }
+    closedir(d);
+    if (infodir >= 0)
+        close(infodir);
+    return rc;
+}
+
+static int cmp_int_thr(const void *a, const void *b)
+{
+    const lx_thread *x = a, *y = b;
+    return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+static int gather_threads(lx_ctx *c, int pidfd, osm_lx_proc *p)
+{
+    int tdir = openat(pidfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (tdir < 0)
+        return lx_gone(errno) ? 1 : 0;
+    DIR *d = fdopendir(tdir);
+    if (!d) {
+        close(tdir);
+        return -1;
+    }
+    size_t cap = 0;
+    struct dirent *de;
+    char path[64];
+    int rc = 0;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] < '0' || de->d_name[0] > '9')
+            continue;
+        lx_thread *v = grow(p->thr, &cap, p->n_thr, sizeof *v);
+        if (!v) {
+            rc = -1;
+            break;
+        }
+        p->thr = v;
+        lx_thread *t = &v[p->n_thr];
+        t->tid = atoi(de->d_name);
+        snprintf(t->comm, sizeof t->comm, "%s", p->st.name);
+        snprintf(path, sizeof path, "%d/comm", t->tid);
+        if (lx_read_file(dirfd(d), path, &c->buf2) == 0 && c->buf2.len) {
+            lx_copy_field(t->comm, sizeof t->comm, c->buf2.p,
+                          c->buf2.len - (c->buf2.p[c->buf2.len - 1] == '\n'));
+        }
+        p->n_thr++;
+    }
+    closedir(d);
+    if (p->n_thr)
+        qsort(p->thr, p->n_thr, sizeof *p->thr, cmp_int_thr);
+    return rc;
+}
+
+/* Read one whole /proc/PID file into c->buf: 0, 1 gone, 2 denied/other. */
+static int read_part(lx_ctx *c, int pidfd, const char *name)
+{
+    if (lx_read_file(pidfd, name, &c->buf) == 0)
+        return 0;
+    if (errno == ENOMEM)
+        return -1;
+    return lx_gone(errno) ? 1 : 2;
+}
+
+static int gather_body(lx_ctx *c, int pidfd, osm_lx_proc *p)
+{
+    int r = read_part(c, pidfd, "status");
+    if (r)
+        return r == 2 ? 1 : r;
+    if (osm_lx_parse_status(c->buf.p, c->buf.len, &p->st) < 0)
+        return 1;               /* empty status: reaped while we read */
+    if (p->st.kthread == 1 || (p->st.kthread < 0 && (p->pid == 2 || p->st.ppid == 2)))
+        return 3;               /* a kernel thread: part of PD_kernel */
+    gather_ns(pidfd, p);
+    if ((r = read_part(c, pidfd, "cgroup")) < 0 || r == 1)
+        return r;
+    if (r == 0) {
+        cg_acc a = { p, 0, 0 };
+        c->rep->bad_lines += osm_lx_parse_cgroup(c->buf.p, c->buf.len, add_cgroup, &a);
+        if (a.oom)
+            return -1;
+    }
+    if ((r = read_part(c, pidfd, "maps")) < 0 || r == 1)
+        return r;
+    if (r == 2)
+        p->maps_denied = true;
+    else {
+        vma_acc a = { p, 0, 0 };
+        c->rep->bad_lines += osm_lx_parse_maps(c->buf.p, c->buf.len, add_vma, &a);
+        if (a.oom)
+            return -1;
+    }
+    if ((r = gather_fds(c, pidfd, p)) != 0)
+        return r;
+    if (c->o->threads && (r = gather_threads(c, pidfd, p)) != 0)
+        return r;
+    if (!c->o->no_phys && !p->maps_denied && (r = lx_gather_frames(c, pidfd, p)) != 0)
+        return r;
+    /* A process reaped during the scan leaves an empty stat behind. */
+    if (c->o->live && (lx_read_file(pidfd, "stat", &c->buf2) < 0 || c->buf2.len == 0))
+        return errno == ENOMEM ? -1 : 1;
+    return 0;
+}
+
+int lx_gather(lx_ctx *c, int pid, osm_lx_proc *p)
+{
+    memset(p, 0, sizeof *p);
+    p->pid = pid;
+    char name[16];
+    snprintf(name, sizeof name, "%d", pid);
+    int pidfd = openat(c->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pidfd < 0)
+        return 1;
+    int r = gather_body(c, pidfd, p);
+    close(pidfd);
+    if (r != 0)
+        lx_proc_free(p);
+    return r;
+}
+
+int lx_gather_ns_of(lx_ctx *c, const char *name, osm_lx_proc *p)
+{
+    memset(p, 0, sizeof *p);
+    int pidfd = openat(c->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (pidfd < 0)
+        return -1;
+    gather_ns(pidfd, p);
+    close(pidfd);
+    return p->ns[LX_NS_USER] || p->ns[LX_NS_PID] ? 0 : -1;
+}

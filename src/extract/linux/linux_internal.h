@@ -1,0 +1,149 @@
+/* Shared state of the Linux extractor's files (not a public interface). */
+#ifndef OSM_LINUX_INTERNAL_H
+#define OSM_LINUX_INTERNAL_H
+
+#include "linux.h"
+
+/* ---- reading /proc (linux_io.c) ------------------------------------------ */
+
+/* A growable buffer reused across reads. */
+typedef struct lx_buf {
+    char *p;
+    size_t len, cap;
+} lx_buf;
+
+/* Read the whole file dirfd/path into b (NUL-terminated).  0, or -1 with
+ * errno (ENOENT/ESRCH: gone; EACCES/EPERM: denied). */
+int lx_read_file(int dirfd, const char *path, lx_buf *b);
+/* readlinkat into buf (NUL-terminated); length or -1 with errno. */
+ssize_t lx_readlink(int dirfd, const char *path, char *buf, size_t sz);
+void lx_buf_free(lx_buf *b);
+/* errno means "the process is gone" (as opposed to denied / other). */
+bool lx_gone(int err);
+
+/* ---- one process, gathered (linux_gather.c) --------------------------------- */
+
+enum lx_ns_kind { LX_NS_CGROUP, LX_NS_IPC, LX_NS_MNT, LX_NS_NET, LX_NS_PID,
+                  LX_NS_TIME, LX_NS_USER, LX_NS_UTS, LX_NS_COUNT };
+extern const char *const lx_ns_names[LX_NS_COUNT];
+
+typedef enum lx_fd_kind { LX_FD_FILE, LX_FD_SOCKET, LX_FD_PIPE, LX_FD_EVENTFD,
+                          LX_FD_SIGNALFD, LX_FD_TIMERFD, LX_FD_MEMFD, LX_FD_DEVICE,
+                          LX_FD_ANON, LX_FD_KIND_COUNT } lx_fd_kind;
+extern const char *const lx_fd_types[LX_FD_KIND_COUNT];
+
+typedef struct lx_fd {
+    int fd;
+    lx_fd_kind kind;
+    uint8_t perms;
+    unsigned major, minor;          /* FILE / MEMFD / DEVICE */
+    uint64_t ino;                   /* inode (socket/pipe: from the link) */
+    uint64_t anon_id;               /* eventfd-id, else 0 */
+    char what[OSM_LX_PATH_MAX];     /* path or anon inode name */
+} lx_fd;
+
+typedef struct lx_vmr {
+    osm_lx_vma v;
+    osm_lx_run *runs;               /* frames behind it (page index relative to v.start) */
+    osm_id node;                    /* its VMR, once committed */
+    size_t n_runs;
+} lx_vmr;
+
+typedef struct lx_thread {
+    int tid;
+    char comm[64];
+} lx_thread;
+
+typedef struct osm_lx_proc {
+    int pid;
+    osm_lx_status st;
+    uint64_t ns[LX_NS_COUNT];       /* namespace inodes, 0 unknown */
+    osm_lx_cgroup *cg;
+    size_t n_cg;
+    lx_vmr *vmr;
+    size_t n_vmr;
+    lx_fd *fd;
+    size_t n_fd;
+    lx_thread *thr;
+    size_t n_thr;
+    osm_id *pd;                     /* committed PD node per thread (or one) */
+    size_t n_pd;
+    bool fds_denied, maps_denied;
+} osm_lx_proc;
+
+typedef struct lx_mount_table lx_mount_table;
+
+/* The extraction in progress. */
+typedef struct lx_ctx {
+    const osm_lx_opts *o;
+    osm_lx_report *rep;
+    osm_store *s;
+    int procfd;
+    lx_buf buf, buf2;
+    uint64_t *pm;                   /* pagemap scratch */
+    size_t pm_cap;
+    osm_lx_run *runs;               /* decode scratch */
+    size_t runs_cap;
+    lx_mount_table *mounts;         /* per mount namespace */
+    size_t n_mounts;
+    osm_lx_range *ram;              /* System RAM ranges (PHYS spaces) */
+    size_t n_ram;
+    osm_id *ram_space;
+    osm_id kernel;
+    osm_lx_proc *procs;             /* committed processes, pid order */
+    size_t n_procs, cap_procs;
+    uint64_t init_ns[LX_NS_COUNT];  /* PID 1's namespaces (or the first process's) */
+    int yama;                       /* ptrace_scope, 0 when absent */
+    int pm_scan_ok;                 /* 1 PAGEMAP_SCAN works, 0 not, -1 untried */
+} lx_ctx;
+
+/* Read everything about `pid`; 0, 1 when it is gone (skip), 3 when it is
+ * a kernel thread (folded into PD_kernel), -1 on ENOMEM. */
+int lx_gather(lx_ctx *c, int pid, osm_lx_proc *p);
+void lx_proc_free(osm_lx_proc *p);
+/* Only the namespaces of /proc/NAME (NAME "1", "self"); 0 or -1. */
+int lx_gather_ns_of(lx_ctx *c, const char *name, osm_lx_proc *p);
+
+/* ---- pagemap (linux_pagemap.c) --------------------------------------------- */
+
+/* Fill p->vmr[*].runs from pagemap; 0, 1 when gone, -1 on ENOMEM. */
+int lx_gather_frames(lx_ctx *c, int pidfd, osm_lx_proc *p);
+
+/* ---- building the state (linux_build.c, linux_phys.c, linux_control.c) ----- */
+
+/* Find or add a node; OSM_NONE on ENOMEM. */
+osm_id lx_node(lx_ctx *c, osm_kind kind, const char *id, const char *type, const char *extra);
+/* Add HOLD from -> to with perms, widening an existing one; -1 on ENOMEM. */
+int lx_hold(lx_ctx *c, osm_id from, osm_id to, uint8_t perms);
+/* Add HOLD from -> to known not to exist yet (fresh node, deduplicated list). */
+int lx_hold_new(lx_ctx *c, osm_id from, osm_id to, uint8_t perms);
+/* Add MAP r -> q (and the space map it needs, rule 5); -1 on ENOMEM. */
+int lx_map(lx_ctx *c, osm_id r, osm_id rspace, osm_id q, osm_id qspace, uint8_t perms);
+/* SUBSET r -> space, once. */
+int lx_subset(lx_ctx *c, osm_id r, osm_id space);
+
+int lx_commit(lx_ctx *c, osm_lx_proc *p);
+int lx_phys_init(lx_ctx *c);
+/* Frames of every committed process, as MO resources shared across them. */
+int lx_phys_commit(lx_ctx *c);
+int lx_control_commit(lx_ctx *c);
+/* The kernel holds every space and every resource nobody else holds. */
+int lx_kernel_holds(lx_ctx *c);
+
+/* ---- mounts and cgroups (linux_mounts.c) --------------------------------------- */
+
+/* The mount table of p's mount namespace (read on first use); NULL if unreadable. */
+lx_mount_table *lx_mounts_for(lx_ctx *c, const osm_lx_proc *p, int pidfd);
+/* Device of a mount id; false when unknown. */
+bool lx_mount_dev(const lx_mount_table *t, int mnt_id, unsigned *major, unsigned *minor);
+/* fstype and mount point of the filesystem on a device, or NULL. */
+const osm_lx_mount *lx_mount_by_dev(const lx_mount_table *t, unsigned major, unsigned minor);
+/* The cgroup mount for a controller list ("" = v2) in the host's table. */
+const char *lx_cgroup_mountpoint(lx_ctx *c, const char *controllers);
+void lx_mounts_free(lx_ctx *c);
+/* The first table read: the host's (the extractor's own when live). */
+const lx_mount_table *lx_mounts_host(const lx_ctx *c);
+/* Cgroup spaces for p (nested cgroups MAP to their parent); HOLD them. */
+int lx_commit_cgroups(lx_ctx *c, const osm_lx_proc *p);
+
+#endif

@@ -1,0 +1,50 @@
+# Helpers for the Linux extractor tests (source after lib.sh).  They read
+# the CellulOS CSV an extraction wrote; edge rows are ",,PERMS,KIND,FROM,TO,"
+# and none of the IDs these tests look at contains a comma.
+HELPERS=$BUILD/helpers
+[ "$(id -u)" = 0 ] || { echo "SKIP: the Linux extractor tests need root (as CI runs them)"; exit 0; }
+
+LX_PIDS=()
+lx_cleanup() {
+    for p in "${LX_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+    wait 2>/dev/null
+}
+trap lx_cleanup EXIT
+
+# wait_file FILE: until FILE is non-empty (helpers write their PIDs there).
+wait_file() {
+    for _ in $(seq 1 200); do [ -s "$1" ] && return 0; sleep 0.05; done
+    fail "timed out waiting for $1"
+}
+
+# reach_mo CSV PD MODE: the resources of type MO (or "TYPE" as $4) PD reaches
+# by HOLD -> VMR -> MAP -> MO where every edge carries MODE (R, W or ANY).
+reach() {
+    awk -F, -v pd="$2" -v mode="$3" -v type="${4:-MO}" '
+        function ok(p) { return mode == "ANY" || index(p, mode) > 0 }
+        $1 != "" { if ($1 == "RESOURCE") t[$2] = $3; next }
+        $4 == "HOLD" && $5 == pd && ok($3) { held[$6] = 1 }
+        $4 == "MAP" && ok($3) { m[$5] = m[$5] " " $6 }
+        END {
+            for (v in held) {
+                if (t[v] == type) print v
+                n = split(m[v], to, " ")
+                for (i = 1; i <= n; i++) if (t[to[i]] == type) print to[i]
+            }
+        }' "$1" | sort -u
+}
+
+# edge_perms CSV KIND FROM TO: the DATA column of that edge ("" if none).
+edge_perms() {
+    awk -F, -v k="$2" -v f="$3" -v t="$4" '$1 == "" && $4 == k && $5 == f && $6 == t { print $3 }' "$1"
+}
+
+# node_extra CSV ID: the EXTRA of a node.
+node_extra() {
+    grep -E "^[A-Z_]+,$2,"  "$1" | head -n 1
+}
+
+# holds_of CSV PD TYPE-PREFIX: the IDs of spaces/resources PD holds whose ID starts so.
+holds_of() {
+    awk -F, -v pd="$2" -v pre="$3" '$1 == "" && $4 == "HOLD" && $5 == pd && index($6, pre) == 1 { print $6 }' "$1" | sort
+}
