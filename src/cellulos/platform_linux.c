@@ -190,6 +190,15 @@ bool cel_plat_confined(pid_t pid)
     return strstr(buf, "\nNoNewPrivs:\t1\n") && strstr(buf, "\nSeccomp:\t2\n");
 }
 
+bool cel_plat_thread_confined(pid_t pid, pid_t tid)
+{
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/status", (int)pid, (int)tid);
+    if (tid <= 0 || read_proc(path, buf, sizeof buf) < 0)
+        return false;
+    return strstr(buf, "\nNoNewPrivs:\t1\n") && strstr(buf, "\nSeccomp:\t2\n");
+}
+
 /* Whether one /proc/PID/maps line maps (dev, ino). */
 static bool maps_line_uses(const char *line, dev_t dev, ino_t ino)
 {
