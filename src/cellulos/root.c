@@ -260,7 +260,7 @@ static void serve_call(cel_root *r, cel_pd *pd)
     if (m.h.op == CEL_OP_HELLO) {
         rc = pd->hello ? -EINVAL : cel_pd_hello(r, pd, fd_in, &m);
         fd_in = -1;     /* hello took it */
-    } else if (!pd->hello) {
+    } else if (!pd->hello && m.h.op != CEL_OP_THREAD_EXIT) {   /* a thread that never ran */
         cel_deny(r, pd, "protocol", "call before HELLO");
         rc = -EINVAL;
     } else {
