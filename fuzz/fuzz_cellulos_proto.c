@@ -75,8 +75,12 @@ static void request_shape(const cel_msg *m)
         MUST((m->u.unmap_free.flags & ~CEL_MAP_HEAP) == 0);
         break;
     case CEL_OP_THREAD_CREATE:
+        MUST(m->u.thread.flags == 0 && m->u.thread.pd == 0 && m->u.thread.n_pass <= CEL_PASS_MAX);
+        for (uint32_t i = 0; i < m->u.thread.n_pass; i++)
+            MUST((m->u.thread.pass[i].perms & ~0xfu) == 0);
+        break;
     case CEL_OP_THREAD_EXIT:
-        MUST(m->u.thread.flags == 0 && m->u.thread.pd == 0);
+        MUST(m->u.thread.flags == 0 && m->u.thread.pd == 0 && m->u.thread.n_pass == 0);
         break;
     default:
         break;

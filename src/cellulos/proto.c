@@ -44,6 +44,7 @@ static bool has_nul(const char *s, size_t cap)
     return memchr(s, '\0', cap) != NULL;
 }
 
+
 #define PERM_OK(p) (((p) & ~0x0fu) == 0)   /* R, W, X, T only */
 
 /* Highest user address (x86-64 / arm64 with 4-level page tables, 47 bits). */
@@ -70,11 +71,21 @@ static const char *check_ext_request(const cel_msg *m)
     case CEL_OP_MO_UNMAP_FREE:
         return (m->u.unmap_free.flags & ~CEL_MAP_HEAP) || m->u.unmap_free.reserved
                    ? "unknown flags" : NULL;
-    case CEL_OP_THREAD_CREATE:
-        return m->u.thread.flags || m->u.thread.pd || m->u.thread.status ? "unknown flags" : NULL;
+    case CEL_OP_THREAD_CREATE: {
+        const cel_b_thread *t = &m->u.thread;
+        if (t->flags || t->pd || t->status || t->reserved)
+            return "unknown flags";
+        if (t->n_pass > CEL_PASS_MAX)
+            return "too many passed resources";
+        for (uint32_t i = 0; i < t->n_pass; i++)
+            if (!PERM_OK(t->pass[i].perms) || t->pass[i].reserved)
+                return "bad permission bits";
+        return NULL;
+    }
     default:    /* THREAD_EXIT: any status */
-        return m->u.thread.flags || m->u.thread.pd || m->u.thread.fault_ep ? "unknown flags"
-                                                                           : NULL;
+        return m->u.thread.flags || m->u.thread.pd || m->u.thread.fault_ep ||
+                       m->u.thread.n_pass || m->u.thread.reserved
+                   ? "unknown flags" : NULL;
     }
 }
 

@@ -138,6 +138,8 @@ typedef struct cel_b_thread {
     uint64_t pd;            /* reply: the thread PD's badge (RWT) */
     uint32_t flags;         /* reserved, 0 */
     int32_t status;         /* THREAD_EXIT: the thread function's result */
+    uint32_t n_pass, reserved;
+    cel_pass pass[CEL_PASS_MAX];    /* THREAD_CREATE: resources to pass */
 } cel_b_thread;
 
 typedef struct cel_msg {

@@ -36,6 +36,9 @@ static int check_escape(cel_root *r)
 }
 
 static const cel_scenario scenarios[] = {
+    { "threads", "cel-threads", NULL, NULL,
+      "thread PDs share their creator's ADS; a thread's fault ends its process" },
+    { "heap", "cel-threads", "heap", NULL, "a PD's malloc heap is MOs in the model" },
     { "hello", "cel-hello", NULL, NULL,
       "a PD gets an MO from its creator, writes to it; the creator reads the bytes" },
     { "revoke", "cel-hello", "revoke", NULL,

@@ -78,9 +78,17 @@ static cel_pd *thread_new(cel_root *r, cel_pd *creator, cel_pd *proc, uint64_t f
 int cel_thread_create(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out)
 {
     cel_pd *proc = pd->thread_of ? cel_pd_of(r, pd->thread_of) : pd;
-    uint64_t fault_ep = m->u.thread.fault_ep;
+    cel_b_thread *c = &m->u.thread;
+    uint64_t fault_ep = c->fault_ep;
     if (!proc || proc->ended || (fault_ep && !cel_lookup(r, pd, fault_ep, CEL_T_EP, 0)))
         return -EPERM;
+    cel_obj *pass[CEL_PASS_MAX];
+    for (uint32_t i = 0; i < c->n_pass; i++) {
+        pass[i] = cel_lookup(r, pd, c->pass[i].badge, cel_badge_type(c->pass[i].badge),
+                             c->pass[i].perms);
+        if (!pass[i] || pass[i]->type == CEL_T_PD)
+            return -EPERM;
+    }
     int sv[2], err = cel_plat_socketpair(sv);
     if (err)
         return err;
@@ -89,6 +97,9 @@ int cel_thread_create(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out)
         t->sock = sv[0];
         t->notify = proc->notify >= 0 ? dup(proc->notify) : -1;  /* revocation */
         err = cel_epoll_add(r, t->sock, CEL_TAG_CALL, t->num);
+        for (uint32_t i = 0; !err && i < c->n_pass; i++)
+            if (!(err = cel_pd_give(r, t, pass[i], c->pass[i].perms, &t->pass[i])))
+                t->n_pass++;
         if (!err)
             err = cel_pd_give(r, pd, cel_obj_get(r, t->num), RW | OSM_PERM_T, &m->u.thread.pd);
         if (err) {
@@ -127,6 +138,8 @@ int cel_thread_hello(cel_root *r, cel_pd *t, int listener, cel_msg *m)
     h->self = cel_badge_make(CEL_T_PD, 0, 0, t->num);
     h->ads = cel_holds_find_obj(&t->holds, t->ads);
     h->vcpu = cel_holds_find_obj(&t->holds, t->vcpu);
+    h->n_pass = t->n_pass;
+    memcpy(h->pass, t->pass, sizeof h->pass);
     snprintf(h->pd_id, sizeof h->pd_id, "%s", t->id);
     return 0;
 }

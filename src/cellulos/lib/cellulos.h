@@ -100,9 +100,16 @@ int cel_mo_detach_free(cel_badge mo, cel_badge vmr, void *addr, size_t bytes);
  * this PD's address space (and, as on any Linux thread, its fd table).  A
  * fault in any thread ends the whole process, so every thread PD in it ends
  * too; cel_pd_kill of a thread PD kills the process.  fn's result is the
- * thread PD's exit status.  fault_ep as in cel_pd_config (0 = none). */
+ * thread PD's exit status.  Passed resources reach the thread in its
+ * cel_self_info(); cfg may be NULL (nothing passed, no fault endpoint). */
+typedef struct cel_thread_config {
+    uint32_t n_pass;
+    cel_pass pass[CEL_PASS_MAX];    /* resources to pass (badge, perms) */
+    cel_badge fault_ep;             /* as in cel_pd_config; 0 = none */
+} cel_thread_config;
 typedef struct cel_thread cel_thread;
-int cel_thread_create(int (*fn)(void *), void *arg, cel_badge fault_ep, cel_thread **t);
+int cel_thread_create(int (*fn)(void *), void *arg, const cel_thread_config *cfg,
+                      cel_thread **t);
 /* The thread PD's badge (held by its creator, RWT). */
 cel_badge cel_thread_badge(const cel_thread *t);
 /* Wait for the thread to end, then for the root task to tear its PD down;

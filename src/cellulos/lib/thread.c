@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -32,8 +33,11 @@ static void *trampoline(void *p)
     return NULL;
 }
 
-int cel_thread_create(int (*fn)(void *), void *arg, cel_badge fault_ep, cel_thread **out)
+int cel_thread_create(int (*fn)(void *), void *arg, const cel_thread_config *cfg,
+                      cel_thread **out)
 {
+    if (cfg && cfg->n_pass > CEL_PASS_MAX)
+        return -EINVAL;
     cel_thread *t = calloc(1, sizeof *t);
     void *stack = t ? aligned_alloc(4096, STACK_BYTES) : NULL;
     if (!stack) {
@@ -42,7 +46,11 @@ int cel_thread_create(int (*fn)(void *), void *arg, cel_badge fault_ep, cel_thre
     }
     cel_msg m;
     cel_msg_init(&m, (cel_op)CEL_OP_THREAD_CREATE, 0);
-    m.u.thread.fault_ep = fault_ep;
+    if (cfg) {
+        m.u.thread.fault_ep = cfg->fault_ep;
+        m.u.thread.n_pass = cfg->n_pass;
+        memcpy(m.u.thread.pass, cfg->pass, cfg->n_pass * sizeof *cfg->pass);
+    }
     int fd = -1, rc = cel_lib_call(&m, &fd);
     if (!rc && fd < 0)
         rc = -EPROTO;
