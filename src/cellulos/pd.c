@@ -254,6 +254,10 @@ void cel_pd_kill(cel_root *r, cel_pd *pd)
 {
     if (pd->ended)
         return;
+    if (pd->thread_of && pd->exited) {     /* its connection closed after THREAD_EXIT */
+        cel_thread_ended(r, pd);
+        return;
+    }
     cel_pd *proc = pd->thread_of ? cel_pd_of(r, pd->thread_of) : NULL;
     if (proc)       /* Linux cannot stop one thread: its process dies */
         cel_pd_kill(r, proc);

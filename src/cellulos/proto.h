@@ -64,7 +64,8 @@ enum {
     CEL_OP_MO_UNMAP_FREE,   /* VMR_UNMAP + MO_FREE of an MO_ALLOC_MAP pair */
     CEL_OP_THREAD_CREATE,   /* a thread PD in the caller's address space; the
                              * reply passes the thread's call socket */
-    CEL_OP_THREAD_EXIT,     /* a thread PD's last message (no reply) */
+    CEL_OP_THREAD_EXIT,     /* a thread PD's last message; closing its connection
+                             * (not waiting for the reply) then ends it */
     CEL_OP_EXT_END
 };
 

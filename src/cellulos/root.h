@@ -102,6 +102,7 @@ struct cel_pd {
     uint32_t thread_of;
     pid_t tid;
     unsigned n_threads;
+    bool exited;            /* a thread PD said THREAD_EXIT */
 };
 
 #define CEL_EP_QUEUE 16

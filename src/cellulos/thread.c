@@ -19,7 +19,10 @@
  *    thread can be killed alone.  So a thread PD is always linked both ways:
  *    when the process ends, every thread PD in it ends with the process'
  *    status (and its creator hears of it on the fault endpoint); PD_KILL of
- *    a thread PD kills its process.  Only THREAD_EXIT ends a thread PD alone.
+ *    a thread PD kills its process.  Only THREAD_EXIT followed by closing
+ *    its connection ends a thread PD alone; a connection closed without
+ *    THREAD_EXIT is taken for a dying process (or a misbehaving one) and
+ *    the process is killed.
  *  - What a thread mapped stays mapped in the shared address space after it
  *    exits: its VMRs and MOs pass to the process PD, which owns the ADS.
  *  - Revoking an MO from a thread PD goes through the process' notify socket
@@ -146,10 +149,13 @@ int cel_thread_hello(cel_root *r, cel_pd *t, int listener, cel_msg *m)
 
 int cel_thread_exit(cel_root *r, cel_pd *pd, cel_msg *m)
 {
+    (void)r;
     if (!pd->thread_of)
         return -EINVAL;     /* a process ends by exiting */
+    /* The PD ends when the connection closes right after (cel_pd_kill sees
+     * `exited`): ending it here would free it under the caller's feet. */
     pd->status = m->u.thread.status;
-    cel_thread_ended(r, pd);    /* no reply: the connection is gone */
+    pd->exited = true;
     return 0;
 }
 

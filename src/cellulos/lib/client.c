@@ -353,6 +353,6 @@ void cel_lib_thread_bye(int sock, int status)
     cel_msg m;
     cel_msg_init(&m, (cel_op)CEL_OP_THREAD_EXIT, next_seq++);
     m.u.thread.status = status;
-    cel_plat_send(sock, &m, sizeof m, -1);  /* no reply: the root ends the PD */
-    close(sock);
+    cel_plat_send(sock, &m, sizeof m, -1);  /* the reply is not waited for: */
+    close(sock);                            /* closing ends the PD */
 }
