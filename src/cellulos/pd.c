@@ -328,6 +328,7 @@ void cel_pd_ended(cel_root *r, cel_pd *pd)
         return;     /* spurious */
     pd->ended = pd->reaped = true;
     pd->status = st;
+    cel_revoke_victim_ended(r, pd);     /* before its sockets go */
     drop_fd(r, &pd->sock);
     drop_fd(r, &pd->notify);
     drop_fd(r, &pd->listener);

@@ -80,6 +80,7 @@ enum {
 
 /* Revoke outcomes (reply to CEL_OP_REVOKE, word `outcome`). */
 enum { CEL_REVOKE_COMPLIED = 1, CEL_REVOKE_KILLED = 2, CEL_REVOKE_NOT_MAPPED = 3 };
+enum { CEL_REVOKE_ENDED = 4 };  /* the PD ended while it was being asked */
 
 typedef struct cel_hdr {
     uint32_t magic;

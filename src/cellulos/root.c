@@ -56,6 +56,7 @@ void cel_root_fini(cel_root *r)
                 if (*fd >= 0)
                     close(*fd);
             cel_holds_free(&pd->holds);
+            cel_revoke_free(pd);
             free(pd);
         } else if (o->type == CEL_T_MO && o->u.mo.fd >= 0) {
             close(o->u.mo.fd);
@@ -205,7 +206,7 @@ static int dispatch(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out, bool *defe
     case CEL_OP_PD_WAIT: return cel_pd_wait(r, pd, m, deferred);
     case CEL_OP_PD_KILL: return cel_pd_killcall(r, pd, m);
     case CEL_OP_GRANT: return cel_cap_grant(r, pd, m);
-    case CEL_OP_REVOKE: return cel_cap_revoke(r, pd, m);
+    case CEL_OP_REVOKE: return cel_cap_revoke(r, pd, m, deferred);
     case CEL_OP_EP_ALLOC: return cel_ep_alloc(r, pd, m);
     case CEL_OP_EP_SEND: return cel_ep_send(r, pd, m);
     case CEL_OP_EP_RECV: return cel_ep_recv(r, pd, m, deferred);
@@ -365,6 +366,8 @@ static void serve_event(cel_root *r, const struct epoll_event *ev)
             serve_seccomp(r, pd);
         else if (pd->listener >= 0)
             epoll_ctl(r->epfd, EPOLL_CTL_DEL, pd->listener, NULL);
+    } else if (tag == CEL_TAG_REVOKE_NOTIFY || tag == CEL_TAG_REVOKE_TIMER) {
+        cel_revoke_event(r, pd, tag);
     } else if (tag == CEL_TAG_CALL && !pd->ended) {
         if (ev->events & EPOLLIN)
             serve_call(r, pd);

@@ -58,6 +58,7 @@ void cel_holds_free(cel_holds *h);
 
 typedef struct cel_pd cel_pd;
 typedef struct cel_ep cel_ep;
+typedef struct cel_revoking cel_revoking;   /* revoke.c */
 
 typedef struct cel_obj {
     cel_type type;
@@ -103,6 +104,8 @@ struct cel_pd {
     pid_t tid;
     unsigned n_threads;
     bool exited;            /* a thread PD said THREAD_EXIT */
+    cel_revoking *revoking; /* a revocation from this PD in flight (revoke.c) */
+    bool revoking_busy;     /* process PD: one of its PDs is being revoked from */
 };
 
 #define CEL_EP_QUEUE 16
@@ -167,6 +170,7 @@ void cel_reply_late(cel_root *r, uint32_t pd_num, uint32_t seq, cel_op op, int s
                     const cel_msg *body);
 int cel_epoll_add(cel_root *r, int fd, uint32_t tag, uint32_t num);
 enum { CEL_TAG_CALL = 1, CEL_TAG_EXIT = 2, CEL_TAG_SECCOMP = 3, CEL_TAG_CONTROL = 4 };
+enum { CEL_TAG_REVOKE_NOTIFY = 5, CEL_TAG_REVOKE_TIMER = 6 };  /* revoke.c */
 /* Listen for `cellulos dump` clients on a Unix socket at path (mode 0600). */
 int cel_root_listen(cel_root *r, const char *path);
 
@@ -217,8 +221,6 @@ void cel_mo_release(cel_root *r, cel_obj *mo);
 int cel_vmr_map(cel_root *r, cel_pd *pd, cel_msg *m);
 int cel_vmr_unmap(cel_root *r, cel_pd *pd, cel_msg *m);
 void cel_vmr_destroy(cel_root *r, cel_obj *vmr);
-/* Make `victim` lose every mapping of mo for real; CEL_REVOKE_* outcome. */
-int cel_vmr_revoke_mo(cel_root *r, cel_pd *victim, cel_obj *mo);
 /* ads.c */
 cel_obj *cel_ads_new(cel_root *r, cel_pd *pd);
 void cel_ads_destroy(cel_root *r, cel_obj *ads);
@@ -235,7 +237,7 @@ void cel_ep_post(cel_root *r, cel_obj *ep, const cel_b_ep_msg *msg);
 void cel_ep_release(cel_root *r, cel_obj *ep);
 /* cap.c: grant and revoke between PDs */
 int cel_cap_grant(cel_root *r, cel_pd *pd, cel_msg *m);
-int cel_cap_revoke(cel_root *r, cel_pd *pd, cel_msg *m);
+int cel_cap_revoke(cel_root *r, cel_pd *pd, cel_msg *m, bool *deferred);
 /* policy.c */
 int cel_policy_parse(const char *s, cel_policy *p);
 void cel_policy_apply(cel_root *r, cel_pd *crashed);
@@ -253,6 +255,15 @@ int cel_thread_hello(cel_root *r, cel_pd *t, int listener, cel_msg *m);
 /* The thread PD ended (or its process did): hand what it mapped to the
  * process, drop its hold on the shared ADS, tear it down. */
 void cel_thread_ended(cel_root *r, cel_pd *t);
+/* revoke.c: revoking an MO from a PD without blocking the root task.
+ * Start: the reply to the revoker (seq) comes later, with the outcome. */
+int cel_revoke_start(cel_root *r, cel_pd *revoker, uint32_t seq, cel_pd *victim, cel_obj *mo);
+/* The victim's notify socket or revocation timer is readable. */
+void cel_revoke_event(cel_root *r, cel_pd *victim, uint32_t tag);
+/* The victim ended: its revocation in flight ends too. */
+void cel_revoke_victim_ended(cel_root *r, cel_pd *victim);
+/* Forget a revocation in flight (root task shutdown). */
+void cel_revoke_free(cel_pd *pd);
 /* The process PD ended: every thread PD in it ends with its status. */
 void cel_thread_end_all(cel_root *r, cel_pd *proc);
 /* The thread PD that made a system call (by tid), or proc itself. */
