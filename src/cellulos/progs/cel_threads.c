@@ -13,6 +13,7 @@
  *                        must show the MOs behind them
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -54,6 +55,8 @@ static int work(void *arg)
     cel_badge mo, vmr;
     char *scratch = malloc(1000);   /* the shared heap, from a thread */
     CHECK(scratch && self->self && self->ads && self->vcpu, "thread PD identity");
+    errno = 0;      /* confined like its process; recorded against the thread PD */
+    CHECK(open("/etc/passwd", O_RDONLY) < 0 && errno == EPERM, "open denied");
     CHECK(cel_mo_alloc_attach(1, CEL_PERM_R | CEL_PERM_W, &p, &bytes, &mo, &vmr) == 0, "attach");
     snprintf(p, bytes, "written by %s", self->pd_id);
     /* its own badges of the EPs: pass[0] to the driver, pass[1] from it */
