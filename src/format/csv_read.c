@@ -3,10 +3,12 @@
  *
  * Real dumps are console captures: log lines, prompts, repeated headers, CR
  * or CRLF line ends, blank lines, edges naming nodes declared later, nodes
- * declared twice.  We read the whole input into memory and make two passes
- * over it: pass 1 declares every node (rows not starting with ','), pass 2
- * adds every edge (rows starting with ','), so forward references resolve
- * without buffering rows.  Every unusable line is reported with its number;
+ * declared twice.  We make two passes over the input: pass 1 declares every
+ * node (rows not starting with ','), pass 2 adds every edge (rows starting
+ * with ',', from the first one on), so forward references resolve without
+ * buffering rows.  A regular file is streamed twice through a window
+ * (csv_lines.c) rather than held whole: a 10M-edge dump is 350 MB of text
+ * against ~500 MB of store.  Pipes are read into memory first.  Every unusable line is reported with its number;
  * nothing usable is dropped.
  *
  * Hand-written rather than libcsv & co.: the last column takes the rest of
@@ -22,6 +24,8 @@
 
 #include <osmosis/osmosis.h>
 
+#include "csv_lines.h"
+
 enum { F_KIND, F_ID, F_DATA, F_EDGE, F_FROM, F_TO, F_EXTRA, NFIELDS };
 
 typedef struct field {
@@ -30,15 +34,35 @@ typedef struct field {
     char *owned;        /* unescaped copy of a quoted field, or NULL */
 } field;
 
+/* The last ID seen in an endpoint column and its node: dumps list the
+ * edges of one node together, so most lookups repeat the previous row's. */
+typedef struct id_cache {
+    char key[48];       /* a copy: the input window moves */
+    size_t n;           /* 0: empty (IDs are never empty) */
+    osm_id id;
+} id_cache;
+
 typedef struct reader {
     osm_store *s;
     const char *name;
     osm_diags *d;
     osm_csv_stats *st;
     osm_severity row_sev;
+    bool ctl;               /* the last split saw a control or NUL byte */
     field f[NFIELDS];
     int nf;
+    id_cache ends[2];       /* EDGE_FROM, EDGE_TO */
+    size_t edge_lines;      /* lines starting with ',' (pass 1 counts them) */
+    uint64_t first_edge_off;    /* where pass 2 starts, with its line number */
+    uint64_t first_edge_line;
 } reader;
+
+/* Byte classes for the field scanner: a comma ends a field; control bytes
+ * (tab aside) and NUL make a row unusable. */
+enum { B_COMMA = 1, B_CTRL = 2 };
+static const uint8_t byte_class[256] = {
+    [0 ... 8] = B_CTRL, [10 ... 31] = B_CTRL, [','] = B_COMMA,
+};
 
 /* Show at most 40 bytes of a line, with non-printable bytes as '?'. */
 static const char *preview(const char *p, size_t n, char buf[48])
@@ -100,11 +124,20 @@ static const char *parse_quoted(const char *q, const char *e, field *f)
     return NULL;
 }
 
+static bool has_control_char(const field *f)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if ((unsigned char)f->p[i] < 0x20 && f->p[i] != '\t')
+            return true;
+    return false;
+}
+
 /* Split [p, e) into at most NFIELDS fields; the last field takes the rest of
  * the line when unquoted.  Returns the field count, or -1 on a bad quote. */
 static int split(reader *r, const char *p, const char *e)
 {
     clear_fields(r);
+    r->ctl = false;
     for (;;) {
         field *f = &r->f[r->nf++];
         const char *s = p;
@@ -114,6 +147,7 @@ static int split(reader *r, const char *p, const char *e)
             const char *after = parse_quoted(s, e, f);
             if (!after)
                 return -1;
+            r->ctl |= has_control_char(f);
             while (after < e && (*after == ' ' || *after == '\t'))
                 after++;
             if (after == e)
@@ -123,22 +157,25 @@ static int split(reader *r, const char *p, const char *e)
             p = after + 1;
             continue;
         }
-        const char *c = r->nf == NFIELDS ? NULL : memchr(p, ',', (size_t)(e - p));
+        /* Unquoted: up to the next comma (the last field: the rest of the
+         * line), noting control bytes on the way. */
+        const char *c = p;
+        uint8_t seen = 0, stop = r->nf == NFIELDS ? 0 : B_COMMA;
+        while (c < e) {
+            uint8_t b = byte_class[(uint8_t)*c];
+            if (b & stop)
+                break;
+            seen |= b;
+            c++;
+        }
+        r->ctl |= (seen & B_CTRL) != 0;
         f->p = p;
-        f->n = (size_t)((c ? c : e) - p);
+        f->n = (size_t)(c - p);
         trim(&f->p, &f->n);
-        if (!c)
+        if (c == e)
             return r->nf;
         p = c + 1;
     }
-}
-
-static bool has_control_char(const field *f)
-{
-    for (size_t i = 0; i < f->n; i++)
-        if ((unsigned char)f->p[i] < 0x20 && f->p[i] != '\t')
-            return true;
-    return false;
 }
 
 static bool is_kind_word(const field *f)
@@ -174,10 +211,39 @@ static char *dupfield(const field *f)
     return s;
 }
 
+/* A node declared again: same kind required; the first DATA and the first
+ * non-empty EXTRA win.  Returns 0 when merged. */
+static int merge_node(reader *r, osm_id n, int kind, uint64_t line, const char *lp, size_t ln)
+{
+    char pv[48];
+    osm_store *s = r->s;
+    const field *data = &r->f[F_DATA], *ex = r->nf > F_EXTRA ? &r->f[F_EXTRA] : NULL;
+    const char *ot = osm_node_data_name(s, n);
+    if ((int)osm_node_kind(s, n) != kind) {
+        report_line(r, line, lp, ln, "node declared before with another kind");
+        return -1;
+    }
+    if (strlen(ot) != data->n || memcmp(ot, data->p, data->n))
+        osm_diags_add(r->d, OSM_WARNING, 0, line,
+                      "node %s repeated with DATA '%s' (first said '%s'); keeping the first",
+                      osm_node_id(s, n), preview(data->p, data->n, pv), ot);
+    if (ex && ex->n && !*osm_node_extra(s, n)) {
+        char *e = dupfield(ex);
+        int rc = e ? osm_node_set_extra(s, n, e) : -1;
+        free(e);
+        if (rc < 0) {
+            osm_diags_add(r->d, OSM_ERROR, 0, line, "out of memory");
+            return -1;
+        }
+    }
+    r->st->nodes_merged++;
+    r->st->node_rows[kind]++;
+    return 0;
+}
+
 /* Pass 1: a node row.  Returns 0 when used. */
 static int node_row(reader *r, uint64_t line, const char *lp, size_t ln)
 {
-    char pv[48];
     int kind = osm_kind_parse(r->f[F_KIND].p, r->f[F_KIND].n);
     const field *id = &r->f[F_ID], *data = &r->f[F_DATA];
     if (id->n == 0) {
@@ -194,34 +260,14 @@ static int node_row(reader *r, uint64_t line, const char *lp, size_t ln)
     }
     const field *ex = r->nf > F_EXTRA ? &r->f[F_EXTRA] : NULL;
     osm_store *s = r->s;
-    osm_id n = osm_store_find_n(s, id->p, id->n);
-    if (n != OSM_NONE) {
-        osm_kind old = osm_node_kind(s, n);
-        const char *ot = osm_node_data_name(s, n);
-        if ((int)old != kind) {
-            report_line(r, line, lp, ln, "node declared before with another kind");
-            return -1;
-        }
-        if (strlen(ot) != data->n || memcmp(ot, data->p, data->n))
-            osm_diags_add(r->d, OSM_WARNING, 0, line,
-                          "node %s repeated with DATA '%s' (first said '%s'); keeping the first",
-                          osm_node_id(s, n), preview(data->p, data->n, pv), ot);
-        if (ex && ex->n && !*osm_node_extra(s, n)) {
-            char *e = dupfield(ex);
-            if (!e || osm_node_set_extra(s, n, e) < 0) {
-                free(e);
-                return -1;
-            }
-            free(e);
-        }
-        r->st->nodes_merged++;
-        r->st->node_rows[kind]++;
-        return 0;
-    }
+    /* Add first: one hash probe for the common case of a new node. */
     osm_id t = osm_store_intern(s, data->p, data->n);
-    if (t == OSM_NONE ||
-        osm_store_add_node_n(s, (osm_kind)kind, id->p, id->n, t, ex ? ex->p : NULL,
-                             ex ? ex->n : 0) == OSM_NONE) {
+    osm_id n = t == OSM_NONE ? OSM_NONE
+                             : osm_store_add_node_n(s, (osm_kind)kind, id->p, id->n, t,
+                                                    ex ? ex->p : NULL, ex ? ex->n : 0);
+    if (n == OSM_NONE && t != OSM_NONE && errno == EEXIST)
+        return merge_node(r, osm_store_find_n(s, id->p, id->n), kind, line, lp, ln);
+    if (n == OSM_NONE) {
         osm_diags_add(r->d, OSM_ERROR, 0, line, "out of memory");
         return -1;
     }
@@ -250,6 +296,20 @@ static int perms_from_dict(const field *ex, uint8_t *out)
     return osm_perms_parse(p + 1, (size_t)(q - p - 1), out);
 }
 
+/* Look an endpoint up, trying the previous row's first. */
+static osm_id find_cached(reader *r, id_cache *c, const field *f)
+{
+    if (c->n == f->n && memcmp(c->key, f->p, f->n) == 0)
+        return c->id;
+    osm_id id = osm_store_find_n(r->s, f->p, f->n);
+    if (id != OSM_NONE && f->n <= sizeof c->key) {
+        memcpy(c->key, f->p, f->n);
+        c->n = f->n;
+        c->id = id;
+    }
+    return id;
+}
+
 /* Pass 2: an edge row. */
 static int edge_row(reader *r, uint64_t line, const char *lp, size_t ln)
 {
@@ -269,7 +329,7 @@ static int edge_row(reader *r, uint64_t line, const char *lp, size_t ln)
             report_line(r, line, lp, ln, i ? "edge without EDGE_TO" : "edge without EDGE_FROM");
             return -1;
         }
-        ends[i] = osm_store_find_n(s, f->p, f->n);
+        ends[i] = find_cached(r, &r->ends[i], f);
         if (ends[i] == OSM_NONE) {
             snprintf(msg, sizeof msg, "edge names node '%s', which is never declared",
                      preview(f->p, f->n, pv));
@@ -307,95 +367,114 @@ static int edge_row(reader *r, uint64_t line, const char *lp, size_t ln)
     return 0;
 }
 
-/* Find the end of the line starting at p; *next is where the next starts.
- * A line ends at LF, CRLF or a lone CR. */
-static const char *line_end(const char *p, const char *end, const char **next)
+/* Each pass reports in line order; merge the two runs [first, mid) and
+ * [mid, n) stably so messages come out in line order, pass 1 first on a tie. */
+static void merge_diags(osm_diags *d, size_t first, size_t mid)
 {
-    const char *nl = memchr(p, '\n', (size_t)(end - p));
-    const char *le = nl ? nl : end;
-    const char *cr = memchr(p, '\r', (size_t)(le - p));
-    if (cr && cr + 1 < le) {            /* a lone CR inside: it ends the line */
-        *next = cr + 1;
-        return cr;
+    size_t n = d->n - first;
+    if (mid == first || mid == d->n)
+        return;
+    osm_diag *tmp = malloc(n * sizeof *tmp);
+    if (!tmp)
+        return;                 /* keep pass order: still complete */
+    size_t i = first, j = mid, k = 0;
+    while (i < mid || j < d->n)
+        tmp[k++] = (j == d->n || (i < mid && d->v[i].line <= d->v[j].line)) ? d->v[i++]
+                                                                              : d->v[j++];
+    memcpy(d->v + first, tmp, n * sizeof *tmp);
+    free(tmp);
+}
+
+/* Handle one line of a pass; returns 1 when it was a usable row. */
+static int pass_line(reader *r, uint64_t line, const char *p, const char *e, bool edges)
+{
+    size_t n = (size_t)(e - p);
+    if (!edges) {
+        const char *q = p;
+        while (q < e && (*q == ' ' || *q == '\t'))
+            q++;
+        if (q == e) {
+            r->st->blank++;
+            return 0;
+        }
     }
-    *next = nl ? nl + 1 : end;
-    return (le > p && le[-1] == '\r') ? le - 1 : le;
+    int nf = split(r, p, e);
+    if (nf < 0) {
+        clear_fields(r);   /* frees the fields parsed before the bad quote */
+        report_line(r, line, p, n, "unbalanced quotes");
+        return 0;
+    }
+    if (!edges && r->f[F_KIND].n == 9 && !memcmp(r->f[F_KIND].p, "NODE_TYPE", 9)) {
+        r->st->headers++;
+        return 0;
+    }
+    bool known = edges ? (nf >= 2 && r->f[F_ID].n == 0) : is_kind_word(&r->f[F_KIND]);
+    if (!known || nf < 2) {
+        if (!edges && nf >= 7) {
+            char msg[96], pv[48];
+            snprintf(msg, sizeof msg, "unknown node kind '%s'",
+                     preview(r->f[F_KIND].p, r->f[F_KIND].n, pv));
+            report_line(r, line, p, n, msg);
+        } else {
+            report_line(r, line, p, n, NULL);
+        }
+        return 0;
+    }
+    if (r->ctl) {
+        report_line(r, line, p, n, "control or NUL bytes in a field");
+        return 0;
+    }
+    if (nf < 6) {
+        char msg[64];
+        snprintf(msg, sizeof msg, "truncated row: %d of 7 columns", nf);
+        report_line(r, line, p, n, msg);
+        return 0;
+    }
+    return (edges ? edge_row(r, line, p, n) : node_row(r, line, p, n)) == 0;
 }
 
-static int cmp_diag_line(const void *a, const void *b)
-{
-    const osm_diag *x = a, *y = b;
-    return x->line < y->line ? -1 : x->line > y->line;
-}
-
-/* One pass: edges == false declares nodes and classifies every line;
- * edges == true adds the edges. */
-static size_t pass(reader *r, const char *buf, size_t len, bool edges)
+/* One pass: edges == false declares nodes, classifies every other line and
+ * notes where the first edge line is; edges == true adds the edges, from
+ * there on.  -1 on a read error (reported). */
+static int64_t pass(reader *r, osm_lines *l, bool edges)
 {
     size_t used = 0;
     uint64_t line = 0;
-    const char *end = buf + len, *next;
-    for (const char *p = buf; p < end; p = next) {
-        const char *e = line_end(p, end, &next);
-        line++;
-        size_t n = (size_t)(e - p);
-        bool edge_line = n > 0 && p[0] == ',';
-        if (edge_line != edges)
-            continue;
-        if (!edges) {
-            const char *q = p;
-            while (q < e && (*q == ' ' || *q == '\t'))
-                q++;
-            if (q == e) {
-                r->st->blank++;
-                continue;
-            }
+    const char *p, *e;
+    if (edges) {                /* nothing before the first edge line is ours */
+        if (!r->edge_lines)
+            return 0;
+        if (osm_lines_seek(l, r->first_edge_off) < 0) {
+            osm_diags_add(r->d, OSM_ERROR, 0, 0, "cannot reread: %s", strerror(errno));
+            return -1;
         }
-        int nf = split(r, p, e);
-        if (nf < 0) {
-            r->nf = 0;
-            report_line(r, line, p, n, "unbalanced quotes");
-            continue;
-        }
-        bool bad_chars = false;
-        for (int i = 0; i < nf; i++)
-            bad_chars |= has_control_char(&r->f[i]);
-        if (!edges && nf >= 1 && r->f[F_KIND].n == 9 && !memcmp(r->f[F_KIND].p, "NODE_TYPE", 9)) {
-            r->st->headers++;
-            continue;
-        }
-        bool known = edges ? (nf >= 2 && r->f[F_ID].n == 0) : is_kind_word(&r->f[F_KIND]);
-        if (!known || nf < 2) {
-            if (!edges && nf >= 7) {
-                char msg[96], pv[48];
-                snprintf(msg, sizeof msg, "unknown node kind '%s'",
-                         preview(r->f[F_KIND].p, r->f[F_KIND].n, pv));
-                report_line(r, line, p, n, msg);
-            } else {
-                report_line(r, line, p, n, NULL);
-            }
-            continue;
-        }
-        if (bad_chars) {
-            report_line(r, line, p, n, "control or NUL bytes in a field");
-            continue;
-        }
-        if (nf < 6) {
-            char msg[64];
-            snprintf(msg, sizeof msg, "truncated row: %d of 7 columns", nf);
-            report_line(r, line, p, n, msg);
-            continue;
-        }
-        if ((edges ? edge_row(r, line, p, n) : node_row(r, line, p, n)) == 0)
-            used++;
+        line = r->first_edge_line - 1;
     }
-    r->st->lines = line;
+    while (osm_lines_next(l, &p, &e)) {
+        line++;
+        bool edge_line = e > p && p[0] == ',';
+        if (edge_line != edges) {
+            if (edge_line && !r->edge_lines++) {
+                r->first_edge_off = l->line_off;
+                r->first_edge_line = line;
+            }
+            continue;
+        }
+        used += (size_t)pass_line(r, line, p, e, edges);
+    }
     clear_fields(r);
-    return used;
+    if (l->err) {
+        osm_diags_add(r->d, OSM_ERROR, 0, line + 1, "cannot read: %s", strerror(l->err));
+        return -1;
+    }
+    if (!edges)
+        r->st->lines = line;
+    return (int64_t)used;
 }
 
-int osm_csv_read_buffer(osm_store *s, const char *buf, size_t len, const char *name,
-                        const osm_csv_opts *opts, osm_diags *d, osm_csv_stats *st)
+/* Both passes over `l`. */
+static int read_lines(osm_store *s, osm_lines *l, const char *name, const osm_csv_opts *opts,
+                      osm_diags *d, osm_csv_stats *st)
 {
     osm_csv_stats local;
     if (!st)
@@ -404,37 +483,41 @@ int osm_csv_read_buffer(osm_store *s, const char *buf, size_t len, const char *n
     reader r = { .s = s, .name = name, .d = d, .st = st,
                  .row_sev = opts && opts->strict ? OSM_ERROR : OSM_WARNING };
     size_t first = d->n;
-    /* Reserve roughly: edges start with ',', nodes do not. */
-    size_t lines = 0, edge_lines = 0;
-    for (const char *p = buf, *end = buf + len; p < end;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        lines++;
-        edge_lines += *p == ',';
-        p = nl ? nl + 1 : end;
-    }
-    if (osm_store_reserve(s, osm_store_node_bound(s) + (lines - edge_lines),
-                          osm_store_edge_bound(s) + edge_lines) < 0) {
-        osm_diags_add(d, OSM_ERROR, 0, 0, "out of memory reserving %zu rows", lines);
+    int64_t used = pass(&r, l, false);
+    if (used < 0)
+        return -1;
+    size_t mid = d->n;
+    /* Pass 1 counted the edge lines: size the edge array once. */
+    if (osm_store_reserve(s, 0, osm_store_edge_bound(s) + r.edge_lines) < 0) {
+        osm_diags_add(d, OSM_ERROR, 0, 0, "out of memory reserving %zu edges", r.edge_lines);
         return -1;
     }
-    size_t used = pass(&r, buf, len, false);
-    used += pass(&r, buf, len, true);
-    if (d->n > first)
-        qsort(d->v + first, d->n - first, sizeof *d->v, cmp_diag_line);
-    if (used == 0) {
-        osm_diags_add(d, OSM_ERROR, 0, 0, len ? "no usable row in the input" : "empty input");
+    int64_t used2 = pass(&r, l, true);
+    if (used2 < 0)
+        return -1;
+    merge_diags(d, first, mid);
+    if (used + used2 == 0) {
+        if (d->n >= d->limit)   /* the verdict must not be the message dropped */
+            d->limit = d->n + 1;
+        osm_diags_add(d, OSM_ERROR, 0, 0,
+                      st->lines ? "no usable row in the input" : "empty input");
         return -1;
     }
     return 0;
 }
 
-/* Read all of fd into a malloc'd buffer. */
+int osm_csv_read_buffer(osm_store *s, const char *buf, size_t len, const char *name,
+                        const osm_csv_opts *opts, osm_diags *d, osm_csv_stats *st)
+{
+    osm_lines l;
+    osm_lines_open_mem(&l, buf, len);
+    return read_lines(s, &l, name, opts, d, st);
+}
+
+/* Read all of fd into a malloc'd buffer (pipes: they cannot be reread). */
 static char *slurp(int fd, size_t *len)
 {
-    struct stat sb;
-    size_t cap = (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
-                     ? (size_t)sb.st_size + 1 : 65536;
-    size_t n = 0;
+    size_t cap = 65536, n = 0;
     char *buf = malloc(cap);
     if (!buf)
         return NULL;
@@ -452,7 +535,9 @@ static char *slurp(int fd, size_t *len)
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0) {
+            int err = errno;
             free(buf);
+            errno = err;
             return NULL;
         }
         if (k == 0)
@@ -461,6 +546,21 @@ static char *slurp(int fd, size_t *len)
     }
     *len = n;
     return buf;
+}
+
+/* Read a file that is not seekable (a pipe, a terminal) through memory. */
+static int read_unseekable(osm_store *s, int fd, const char *path, const osm_csv_opts *opts,
+                           osm_diags *d, osm_csv_stats *st)
+{
+    size_t len = 0;
+    char *buf = slurp(fd, &len);
+    if (!buf) {
+        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", strerror(errno));
+        return -1;
+    }
+    int r = osm_csv_read_buffer(s, buf, len, path, opts, d, st);
+    free(buf);
+    return r;
 }
 
 int osm_csv_read_file(osm_store *s, const char *path, const osm_csv_opts *opts, osm_diags *d,
@@ -473,21 +573,21 @@ int osm_csv_read_file(osm_store *s, const char *path, const osm_csv_opts *opts, 
         return -1;
     }
     struct stat sb;
+    int r;
+    osm_lines l;
     if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
         osm_diags_add(d, OSM_ERROR, 0, 0, "is a directory");
-        close(fd);
-        return -1;
+        r = -1;
+    } else if (osm_lines_open_fd(&l, fd) == 0) {
+        r = read_lines(s, &l, path, opts, d, st);
+        osm_lines_close(&l);
+    } else if (errno == ESPIPE) {
+        r = read_unseekable(s, fd, path, opts, d, st);
+    } else {
+        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", strerror(errno));
+        r = -1;
     }
-    size_t len = 0;
-    char *buf = slurp(fd, &len);
-    int err = errno;
     if (!is_stdin)
         close(fd);
-    if (!buf) {
-        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", strerror(err));
-        return -1;
-    }
-    int r = osm_csv_read_buffer(s, buf, len, path, opts, d, st);
-    free(buf);
     return r;
 }

@@ -7,9 +7,18 @@
 
 #include <osmosis/osmosis.h>
 
+/* Quote when the reader would otherwise split the field, or trim its
+ * leading or trailing blanks. */
+static bool needs_quotes(const char *s)
+{
+    size_t n = strlen(s);
+    return strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[0] == '\t' ||
+                                             s[n - 1] == ' ' || s[n - 1] == '\t'));
+}
+
 static void put_field(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    if (!needs_quotes(s)) {
         fputs(s, f);
         return;
     }

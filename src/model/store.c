@@ -429,6 +429,7 @@ int osm_store_remove_edge(osm_store *s, osm_id e)
     r->kind = OSM_DEAD;
     r->next_out = s->free_edges;
     s->free_edges = e;
+    maybe_compact_strings(s);
     return 0;
 }
 

@@ -7,6 +7,7 @@
  * slots and no per-key allocation.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,9 +54,15 @@ uint32_t osm_arena_put(osm_arena *a, const char *s, size_t n)
         size_t cap = a->cap ? a->cap : 4096;
         while (cap < need)
             cap *= 2;
+        /* `s` may be a string of this arena (copying one node's EXTRA to
+         * another): keep its offset across the realloc. */
+        bool inside = a->buf && s >= a->buf && s < a->buf + a->len;
+        size_t s_off = inside ? (size_t)(s - a->buf) : 0;
         char *b = realloc(a->buf, cap);
         if (!b)
             return UINT32_MAX;
+        if (inside)
+            s = b + s_off;
         if (!a->buf) {
             b[0] = '\0';        /* offset 0: the empty string */
             a->len = 1;
