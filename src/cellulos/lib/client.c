@@ -34,6 +34,8 @@ const cel_self *cel_self_info(void)
 /* Send a request, wait for its reply (and an optional passed fd). */
 static int call(cel_msg *m, int *fd)
 {
+    if (call_fd < 0)
+        return -EPIPE;      /* a thread PD after THREAD_EXIT */
     m->h.seq = next_seq++;
     int rc = cel_plat_send(call_fd, m, sizeof *m, -1);
     if (rc)
@@ -355,4 +357,6 @@ void cel_lib_thread_bye(int sock, int status)
     m.u.thread.status = status;
     cel_plat_send(sock, &m, sizeof m, -1);  /* the reply is not waited for: */
     close(sock);                            /* closing ends the PD */
+    if (call_fd == sock)
+        call_fd = -1;   /* its number may be reused: no more calls on it */
 }
