@@ -1,6 +1,6 @@
 /*
  * Capability transfer between PDs: GRANT shares a resource the caller holds
- * with a PD it controls; REVOKE takes it back, for real (vmr.c).  The caller
+ * with a PD it controls; REVOKE takes it back, for real (revoke.c).  The caller
  * must hold the target PD's badge (it created it) and the resource's badge
  * with at least the permissions it passes on.
  */
@@ -25,7 +25,7 @@ int cel_cap_grant(cel_root *r, cel_pd *pd, cel_msg *m)
     return 0;
 }
 
-int cel_cap_revoke(cel_root *r, cel_pd *pd, cel_msg *m)
+int cel_cap_revoke(cel_root *r, cel_pd *pd, cel_msg *m, bool *deferred)
 {
     cel_b_revoke *rv = &m->u.revoke;
     cel_obj *target = cel_lookup(r, pd, rv->pd, CEL_T_PD, OSM_PERM_W);
@@ -35,9 +35,12 @@ int cel_cap_revoke(cel_root *r, cel_pd *pd, cel_msg *m)
     cel_pd *victim = target->u.pd;
     if (victim->ended || !cel_holds_find_obj(&victim->holds, res->num))
         return -ENOENT;
+    if (res->type == CEL_T_MO) {    /* takes effect for real, answered later */
+        int rc = cel_revoke_start(r, pd, m->h.seq, victim, res);
+        *deferred = rc == 0;
+        return rc;
+    }
     int outcome = CEL_REVOKE_NOT_MAPPED;
-    if (res->type == CEL_T_MO)
-        outcome = cel_vmr_revoke_mo(r, victim, res);
     int rc = cel_pd_take(r, victim, res);
     memset(&m->u, 0, sizeof m->u);
     m->u.revoke.outcome = (uint32_t)outcome;

@@ -56,6 +56,7 @@ void cel_root_fini(cel_root *r)
                 if (*fd >= 0)
                     close(*fd);
             cel_holds_free(&pd->holds);
+            cel_revoke_free(pd);
             free(pd);
         } else if (o->type == CEL_T_MO && o->u.mo.fd >= 0) {
             close(o->u.mo.fd);
@@ -174,10 +175,26 @@ void cel_reply_late(cel_root *r, uint32_t pd_num, uint32_t seq, cel_op op, int s
     send_reply(pd, &m, -1);
 }
 
+/* The CEL_OP_EXT_BASE operations (dispatch). */
+static int dispatch_ext(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out)
+{
+    switch (m->h.op) {
+    case CEL_OP_MO_ALLOC_MAP: return cel_mo_alloc_map(r, pd, m, fd_out);
+    case CEL_OP_MO_UNMAP_FREE: return cel_mo_unmap_free(r, pd, m);
+    case CEL_OP_THREAD_CREATE: return cel_thread_create(r, pd, m, fd_out);
+    case CEL_OP_THREAD_EXIT: return cel_thread_exit(r, pd, m);
+    default:
+        cel_deny(r, pd, "protocol", "operation not allowed here");
+        return -EINVAL;
+    }
+}
+
 /* Run one validated request; fills m as the reply.  *deferred when the
  * reply will come later. */
 static int dispatch(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out, bool *deferred)
 {
+    if (m->h.op >= CEL_OP_EXT_BASE)
+        return dispatch_ext(r, pd, m, fd_out);
     switch ((cel_op)m->h.op) {
     case CEL_OP_PING: return 0;
     case CEL_OP_MO_ALLOC: return cel_mo_alloc(r, pd, m);
@@ -189,7 +206,7 @@ static int dispatch(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out, bool *defe
     case CEL_OP_PD_WAIT: return cel_pd_wait(r, pd, m, deferred);
     case CEL_OP_PD_KILL: return cel_pd_killcall(r, pd, m);
     case CEL_OP_GRANT: return cel_cap_grant(r, pd, m);
-    case CEL_OP_REVOKE: return cel_cap_revoke(r, pd, m);
+    case CEL_OP_REVOKE: return cel_cap_revoke(r, pd, m, deferred);
     case CEL_OP_EP_ALLOC: return cel_ep_alloc(r, pd, m);
     case CEL_OP_EP_SEND: return cel_ep_send(r, pd, m);
     case CEL_OP_EP_RECV: return cel_ep_recv(r, pd, m, deferred);
@@ -244,7 +261,7 @@ static void serve_call(cel_root *r, cel_pd *pd)
     if (m.h.op == CEL_OP_HELLO) {
         rc = pd->hello ? -EINVAL : cel_pd_hello(r, pd, fd_in, &m);
         fd_in = -1;     /* hello took it */
-    } else if (!pd->hello) {
+    } else if (!pd->hello && m.h.op != CEL_OP_THREAD_EXIT) {   /* a thread that never ran */
         cel_deny(r, pd, "protocol", "call before HELLO");
         rc = -EINVAL;
     } else {
@@ -258,8 +275,8 @@ static void serve_call(cel_root *r, cel_pd *pd)
         memset(&m.u, 0, sizeof m.u);
     m.h.status = rc;
     send_reply(pd, &m, fd_out);
-    if (fd_out >= 0 && m.h.op == CEL_OP_DUMP)
-        close(fd_out);
+    if (fd_out >= 0 && (m.h.op == CEL_OP_DUMP || m.h.op == CEL_OP_THREAD_CREATE))
+        close(fd_out);  /* the root's copy of a handle made for the PD */
 }
 
 /* Record and refuse every pending seccomp notification of pd. */
@@ -270,7 +287,7 @@ static void serve_seccomp(cel_root *r, cel_pd *pd)
     int rc = cel_plat_deny_one(pd->listener, &pid, name, sizeof name);
     if (rc == 0) {
         snprintf(kind, sizeof kind, "syscall %s", name);
-        cel_deny(r, pd, kind, "");
+        cel_deny(r, cel_thread_by_tid(r, pd, pid), kind, "");
     } else if (rc != -EAGAIN && rc != -EINTR && rc != -ENOENT) {
         epoll_ctl(r->epfd, EPOLL_CTL_DEL, pd->listener, NULL);
     }
@@ -349,6 +366,8 @@ static void serve_event(cel_root *r, const struct epoll_event *ev)
             serve_seccomp(r, pd);
         else if (pd->listener >= 0)
             epoll_ctl(r->epfd, EPOLL_CTL_DEL, pd->listener, NULL);
+    } else if (tag == CEL_TAG_REVOKE_NOTIFY || tag == CEL_TAG_REVOKE_TIMER) {
+        cel_revoke_event(r, pd, tag);
     } else if (tag == CEL_TAG_CALL && !pd->ended) {
         if (ev->events & EPOLLIN)
             serve_call(r, pd);

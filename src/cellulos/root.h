@@ -58,6 +58,7 @@ void cel_holds_free(cel_holds *h);
 
 typedef struct cel_pd cel_pd;
 typedef struct cel_ep cel_ep;
+typedef struct cel_revoking cel_revoking;   /* revoke.c */
 
 typedef struct cel_obj {
     cel_type type;
@@ -66,7 +67,7 @@ typedef struct cel_obj {
     osm_id node;            /* the model node */
     uint32_t holders;       /* registries that hold it */
     union {
-        struct { int fd; size_t bytes; dev_t dev; ino_t ino; } mo;
+        struct { int fd; size_t bytes; dev_t dev; ino_t ino; bool lazy; } mo;
         struct { uint32_t pd, mo; uint64_t vaddr, bytes; } vmr;
         struct { uint32_t pd; } owner; /* ADS, VCPU: the PD it belongs to */
         cel_pd *pd;
@@ -97,6 +98,14 @@ struct cel_pd {
     cel_holds holds;
     uint32_t waiter, waiter_seq;    /* a PD blocked in PD_WAIT on this one */
     unsigned denials;
+    /* thread PDs (thread.c): a thread PD shares the process of thread_of
+     * (pid, address space, fd table); a process PD counts its threads. */
+    uint32_t thread_of;
+    pid_t tid;
+    unsigned n_threads;
+    bool exited;            /* a thread PD said THREAD_EXIT */
+    cel_revoking *revoking; /* a revocation from this PD in flight (revoke.c) */
+    bool revoking_busy;     /* process PD: one of its PDs is being revoked from */
 };
 
 #define CEL_EP_QUEUE 16
@@ -161,6 +170,7 @@ void cel_reply_late(cel_root *r, uint32_t pd_num, uint32_t seq, cel_op op, int s
                     const cel_msg *body);
 int cel_epoll_add(cel_root *r, int fd, uint32_t tag, uint32_t num);
 enum { CEL_TAG_CALL = 1, CEL_TAG_EXIT = 2, CEL_TAG_SECCOMP = 3, CEL_TAG_CONTROL = 4 };
+enum { CEL_TAG_REVOKE_NOTIFY = 5, CEL_TAG_REVOKE_TIMER = 6 };  /* revoke.c */
 /* Listen for `cellulos dump` clients on a Unix socket at path (mode 0600). */
 int cel_root_listen(cel_root *r, const char *path);
 
@@ -211,8 +221,6 @@ void cel_mo_release(cel_root *r, cel_obj *mo);
 int cel_vmr_map(cel_root *r, cel_pd *pd, cel_msg *m);
 int cel_vmr_unmap(cel_root *r, cel_pd *pd, cel_msg *m);
 void cel_vmr_destroy(cel_root *r, cel_obj *vmr);
-/* Make `victim` lose every mapping of mo for real; CEL_REVOKE_* outcome. */
-int cel_vmr_revoke_mo(cel_root *r, cel_pd *victim, cel_obj *mo);
 /* ads.c */
 cel_obj *cel_ads_new(cel_root *r, cel_pd *pd);
 void cel_ads_destroy(cel_root *r, cel_obj *ads);
@@ -229,9 +237,36 @@ void cel_ep_post(cel_root *r, cel_obj *ep, const cel_b_ep_msg *msg);
 void cel_ep_release(cel_root *r, cel_obj *ep);
 /* cap.c: grant and revoke between PDs */
 int cel_cap_grant(cel_root *r, cel_pd *pd, cel_msg *m);
-int cel_cap_revoke(cel_root *r, cel_pd *pd, cel_msg *m);
+int cel_cap_revoke(cel_root *r, cel_pd *pd, cel_msg *m, bool *deferred);
 /* policy.c */
 int cel_policy_parse(const char *s, cel_policy *p);
 void cel_policy_apply(cel_root *r, cel_pd *crashed);
+
+/* mo_map.c: the one-call MO path (MO_ALLOC_MAP, MO_UNMAP_FREE) and frames
+ * read lazily, at the first dump that shows an MO */
+int cel_mo_alloc_map(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out);
+int cel_mo_unmap_free(cel_root *r, cel_pd *pd, cel_msg *m);
+/* Record the frames of every MO whose frames are not read yet. */
+void cel_mo_frames_resolve(cel_root *r);
+/* thread.c: thread PDs sharing their process' address space */
+int cel_thread_create(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out);
+int cel_thread_exit(cel_root *r, cel_pd *pd, cel_msg *m);
+int cel_thread_hello(cel_root *r, cel_pd *t, int listener, cel_msg *m);
+/* The thread PD ended (or its process did): hand what it mapped to the
+ * process, drop its hold on the shared ADS, tear it down. */
+void cel_thread_ended(cel_root *r, cel_pd *t);
+/* revoke.c: revoking an MO from a PD without blocking the root task.
+ * Start: the reply to the revoker (seq) comes later, with the outcome. */
+int cel_revoke_start(cel_root *r, cel_pd *revoker, uint32_t seq, cel_pd *victim, cel_obj *mo);
+/* The victim's notify socket or revocation timer is readable. */
+void cel_revoke_event(cel_root *r, cel_pd *victim, uint32_t tag);
+/* The victim ended: its revocation in flight ends too. */
+void cel_revoke_victim_ended(cel_root *r, cel_pd *victim);
+/* Forget a revocation in flight (root task shutdown). */
+void cel_revoke_free(cel_pd *pd);
+/* The process PD ended: every thread PD in it ends with its status. */
+void cel_thread_end_all(cel_root *r, cel_pd *proc);
+/* The thread PD that made a system call (by tid), or proc itself. */
+cel_pd *cel_thread_by_tid(cel_root *r, cel_pd *proc, pid_t tid);
 
 #endif

@@ -1,19 +1,11 @@
 /*
- * The VMR component: regions of a PD's address space over MOs, and
- * revocation that takes effect.
- *
- * Revoking an MO from a PD: the root task asks the PD, on its notify socket,
- * to unmap each VMR over that MO (libcellulos does so from its SIGIO
- * handler), then checks in /proc that the process neither maps nor holds the
- * memfd any more.  A PD that does not answer in time, or still has the
- * memory, is killed.  Either way it cannot touch the memory afterwards.
+ * The VMR component: regions of a PD's address space over MOs.  Revoking an
+ * MO, which takes the victim's VMRs over it away for real, is revoke.c's.
  */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "platform.h"
 #include "root.h"
@@ -73,64 +65,4 @@ void cel_vmr_destroy(cel_root *r, cel_obj *o)
         cel_pd_take(r, pd, o);
     cel_model_delete(r, o->node);
     cel_obj_free(r, o);
-}
-
-static long ms_since(const struct timespec *t0)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-/* Ask the PD to unmap one VMR and wait (bounded) for its answer. */
-static bool ask_unmap(cel_root *r, cel_pd *pd, uint64_t badge, cel_obj *vmr)
-{
-    cel_msg m;
-    cel_msg_init(&m, CEL_OP_REVOKE_NOTIFY, (uint32_t)vmr->num);
-    m.u.rnotify.vmr = badge;
-    m.u.rnotify.vaddr = vmr->u.vmr.vaddr;
-    m.u.rnotify.bytes = vmr->u.vmr.bytes;
-    if (cel_plat_send(pd->notify, &m, sizeof m, -1))
-        return false;
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (;;) {
-        long left = (long)r->revoke_timeout_ms - ms_since(&t0);
-        struct pollfd p = { .fd = pd->notify, .events = POLLIN };
-        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
-            return false;
-        cel_msg a;
-        size_t got;
-        bool trunc;
-        if (cel_plat_recv(pd->notify, &a, sizeof a, &got, &trunc, NULL))
-            return false;
-        if (!cel_msg_check(&a, got, trunc, true, NULL, 0) && a.h.op == CEL_OP_REVOKE_NOTIFY &&
-            a.h.seq == m.h.seq)
-            return a.h.status == 0;
-    }
-}
-
-int cel_vmr_revoke_mo(cel_root *r, cel_pd *victim, cel_obj *mo)
-{
-    size_t n;
-    uint64_t *v = cel_holds_list(&victim->holds, &n);
-    bool complied = true, any = false;
-    for (size_t i = 0; i < n; i++) {
-        cel_obj *o = cel_obj_get(r, cel_badge_obj(v[i]));
-        if (!o || o->type != CEL_T_VMR || o->u.vmr.mo != mo->num)
-            continue;
-        any = true;
-        if (complied && !victim->ended)
-            complied = ask_unmap(r, victim, v[i], o);
-        cel_vmr_destroy(r, o);
-    }
-    free(v);
-    /* Trust nothing the PD said: it must neither map nor hold the memfd. */
-    if (!victim->ended && (!complied ||
-                           cel_plat_uses_file(victim->pid, mo->u.mo.dev, mo->u.mo.ino) == 1)) {
-        cel_deny(r, victim, "revoke", "kept revoked memory: killed");
-        cel_pd_kill(r, victim);
-        return CEL_REVOKE_KILLED;
-    }
-    return any ? CEL_REVOKE_COMPLIED : CEL_REVOKE_NOT_MAPPED;
 }

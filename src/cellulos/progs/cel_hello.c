@@ -7,12 +7,15 @@
  *                        complying child and from a stubborn one
  *   cel-hello child      attaches the MO it was given and writes to it
  *   cel-hello stubborn   a child that ignores revocation requests
+ *   cel-hello witness    a child that makes null calls forever, counting them
+ *                        in the MO it was given (served during a revocation?)
  *   cel-hello idle       attaches an MO of its own and waits to be killed
  *                        (a live PD for `cellulos serve` / `cellulos dump`)
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -82,6 +85,20 @@ static int child(bool stubborn)
     return 0;
 }
 
+/* Witness: pass[0] = MO (a call counter), pass[1] = EP to the creator. */
+static int witness(void)
+{
+    void *p;
+    size_t bytes;
+    cel_badge vmr;
+    CHECK(self->n_pass == 3, "three passed resources");
+    CHECK(cel_mo_attach(self->pass[0], CEL_PERM_R | CEL_PERM_W, &p, &bytes, &vmr) == 0, "attach");
+    CHECK(send_text(self->pass[1], self->pd_id) == 0, "send");
+    for (volatile uint64_t *count = p; cel_ping() == 0;)
+        ++*count;
+    return 0;
+}
+
 /* Start a child with the MO and two endpoints; wait until it wrote. */
 static int start_child(const char *arg, cel_badge mo, cel_badge up, cel_badge down,
                        cel_badge *pd, char id[CEL_TEXT_MAX])
@@ -134,12 +151,24 @@ static int creator(bool revoke)
     CHECK(cel_revoke(pd, mo, &outcome) == -ENOENT, "second revoke refused");
     printf("cel-hello: revoked the MO from %s; its read faults\n", id);
 
-    /* A stubborn child is killed. */
-    cel_badge pd2, up2, down2;
+    /* A stubborn child is killed; while the root task waits for its answer,
+     * a witness PD is served (it counts its calls in an MO shared with us). */
+    cel_badge pd2, up2, down2, wmo, wvmr, wpd;
+    void *wp;
+    size_t wbytes;
     CHECK(cel_ep_alloc(&up2) == 0 && cel_ep_alloc(&down2) == 0, "EP alloc");
+    CHECK(cel_mo_alloc_attach(1, CEL_PERM_R | CEL_PERM_W, &wp, &wbytes, &wmo, &wvmr) == 0, "witness MO");
     if (start_child("stubborn", mo, up2, down2, &pd2, id))
         return 1;
+    char wid[CEL_TEXT_MAX];
+    if (start_child("witness", wmo, up2, down2, &wpd, wid))
+        return 1;
+    uint64_t calls0 = *(volatile uint64_t *)wp;
     CHECK(cel_revoke(pd2, mo, &outcome) == 0 && outcome == CEL_REVOKE_KILLED, "stubborn killed");
+    uint64_t calls = *(volatile uint64_t *)wp - calls0;
+    CHECK(calls >= 10, "another PD was served while the revocation waited");
+    printf("cel-hello: the witness made %llu calls during the revocation\n",
+           (unsigned long long)calls);
     int status = 0;
     CHECK(cel_pd_wait(pd2, &status) == 0 && status == -SIGKILL, "stubborn child died of SIGKILL");
     printf("cel-hello: %s ignored the revocation and was killed\n", id);
@@ -166,6 +195,8 @@ int main(int argc, char **argv)
     const char *role = argc > 1 ? argv[1] : "creator";
     if (strcmp(role, "idle") == 0)
         return idle();
+    if (strcmp(role, "witness") == 0)
+        return witness();
     if (strcmp(role, "child") == 0 || strcmp(role, "stubborn") == 0)
         return child(role[0] == 's');
     return creator(strcmp(role, "revoke") == 0);
