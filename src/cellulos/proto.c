@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "srv_proto.h"
 
 static const char *const op_names[CEL_OP_COUNT] = {
     [CEL_OP_HELLO] = "HELLO", [CEL_OP_PING] = "PING", [CEL_OP_MO_ALLOC] = "MO_ALLOC",
@@ -16,6 +17,8 @@ static const char *const op_names[CEL_OP_COUNT] = {
 
 const char *cel_op_name(unsigned op)
 {
+    if (op >= CEL_OP_SRV_FIRST)
+        return cel_srv_op_name(op);
     return op > 0 && op < CEL_OP_COUNT ? op_names[op] : "?";
 }
 
@@ -70,7 +73,7 @@ static const char *check_request(const cel_msg *m)
     case CEL_OP_DONE:
         return has_nul(m->u.done.note, sizeof m->u.done.note) ? NULL : "unterminated string";
     default:
-        return NULL;
+        return m->h.op >= CEL_OP_SRV_FIRST ? cel_srv_check_request(m) : NULL;
     }
 }
 
@@ -84,7 +87,8 @@ int cel_msg_check(const cel_msg *m, size_t got, bool truncated, bool reply,
         bad = "short message";
     else if (m->h.magic != CEL_MAGIC)
         bad = "bad magic";
-    else if ((m->h.op == 0 && !reply) || m->h.op >= CEL_OP_COUNT)
+    else if ((m->h.op == 0 && !reply) ||
+             (m->h.op >= CEL_OP_COUNT && (m->h.op < CEL_OP_SRV_FIRST || m->h.op >= CEL_OP_SRV_END)))
         bad = "unknown operation";   /* replies to garbage carry op 0 */
     else if ((m->h.flags & ~CEL_F_REPLY) || !!(m->h.flags & CEL_F_REPLY) != reply)
         bad = "bad flags";

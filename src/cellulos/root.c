@@ -19,6 +19,7 @@
 
 #include "platform.h"
 #include "root.h"
+#include "srv_proto.h"
 
 int cel_root_init(cel_root *r, const char *bindir)
 {
@@ -64,6 +65,7 @@ void cel_root_fini(cel_root *r)
         }
         free(o);
     }
+    cel_srv_fini(r);
     free(r->objs);
     free(r->spaces);
     osm_store_free(r->s);
@@ -209,6 +211,8 @@ static int dispatch(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out, bool *defe
         memcpy(r->done_note, m->u.done.note, sizeof r->done_note);
         return 0;
     default:
+        if (m->h.op >= CEL_OP_SRV_FIRST)
+            return cel_srv_dispatch(r, pd, m, fd_out);
         cel_deny(r, pd, "protocol", "operation not allowed here");
         return -EINVAL;
     }
@@ -258,8 +262,8 @@ static void serve_call(cel_root *r, cel_pd *pd)
         memset(&m.u, 0, sizeof m.u);
     m.h.status = rc;
     send_reply(pd, &m, fd_out);
-    if (fd_out >= 0 && m.h.op == CEL_OP_DUMP)
-        close(fd_out);
+    if (fd_out >= 0 && (m.h.op == CEL_OP_DUMP || m.h.op >= CEL_OP_SRV_FIRST))
+        close(fd_out);  /* made for this reply only */
 }
 
 /* Record and refuse every pending seccomp notification of pd. */

@@ -316,3 +316,8 @@ int cel_call_raw(const void *buf, size_t len, cel_msg *reply)
         return -EPROTO;
     return reply->h.status;
 }
+
+int cel_call(cel_msg *m, int *fd)
+{
+    return call(m, fd);
+}
