@@ -13,7 +13,7 @@ CELLULOS     := $(BUILD)/bin/cellulos
 
 # libcellulos: plain flags, its own object directory.
 CEL_PD_CFLAGS := $(CFLAGS_BASE) -O2 $(CFLAGS)
-CEL_LIB_SRC := src/cellulos/lib/client.c src/cellulos/platform_linux.c src/cellulos/proto.c
+CEL_LIB_SRC := $(sort $(wildcard src/cellulos/lib/*.c)) src/cellulos/platform_linux.c src/cellulos/proto.c
 CEL_LIB_OBJ := $(CEL_LIB_SRC:%.c=$(BUILD)/obj-pd/%.o)
 CEL_LIB_A   := $(BUILD)/libcellulos.a
 CEL_PROGS   := $(patsubst src/cellulos/progs/cel_%.c,$(BUILD)/bin/cel-%,$(sort $(wildcard src/cellulos/progs/cel_*.c)))
@@ -54,3 +54,15 @@ BINS += $(CEL_BENCH_BASE)
 $(CEL_BENCH_BASE): bench/cellulos/base.c $(CEL_ROOT_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Isrc $(ALL_LDFLAGS) -o $@ $< $(CEL_ROOT_A) $(LIB_A) -lseccomp -lm
+
+# libFuzzer target of the message validation: it needs proto.c and the
+# platform's receive path (not in LIB_SRC), so it has its own rule.
+build/fuzz/fuzz_cellulos_proto: fuzz/fuzz_cellulos_proto.c src/cellulos/proto.c \
+                                src/cellulos/srv_proto.c src/cellulos/platform_linux.c src/cellulos/proto.h
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined \
+	    -o $@ fuzz/fuzz_cellulos_proto.c src/cellulos/proto.c src/cellulos/srv_proto.c src/cellulos/platform_linux.c -lseccomp
+
+# The allocator must not have malloc+memset folded into a call to calloc
+# (itself).
+$(BUILD)/obj-pd/src/cellulos/lib/heap.o: CEL_PD_CFLAGS += -fno-builtin

@@ -9,8 +9,8 @@ KV_LIB_SRC := src/cellulos/lib/server.c src/cellulos/lib/fs_client.c src/cellulo
 KV_LIB_OBJ := $(KV_LIB_SRC:%.c=$(BUILD)/obj-pd/%.o)
 $(CEL_LIB_A): $(KV_LIB_OBJ)
 
-CEL_KV_SRC := $(sort $(wildcard src/cellulos/servers/*.c)) src/cellulos/lib/kv.c \
-              src/cellulos/lib/sqlite_vfs.c
+CEL_KV_SRC := $(sort $(wildcard src/cellulos/servers/*.c)) src/cellulos/kv/kv.c \
+              src/cellulos/kv/sqlite_vfs.c
 CEL_KV_OBJ := $(CEL_KV_SRC:%.c=$(BUILD)/obj-pd/%.o)
 CEL_KV_A   := $(BUILD)/libcelkv.a
 CEL_KV_PROGS := $(addprefix $(BUILD)/bin/cel-,ramdisk fs kvstore kvclient kvdrv)

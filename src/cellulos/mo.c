@@ -2,7 +2,7 @@
  * The MO component: memory objects are memfds owned by the root task.  A PD
  * gets the memfd only inside the MO_ATTACH reply, maps it and closes it
  * (libcellulos does); the model records the MO with the physical frames
- * behind it, read from pagemap when the MO is made.
+ * behind it, read from pagemap before the first dump that shows the MO.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,12 +21,9 @@ int cel_mo_alloc(cel_root *r, cel_pd *pd, cel_msg *m)
     int fd = cel_plat_mo_new("cellulos-mo", bytes);
     if (fd < 0)
         return fd;
-    uint64_t paddr = 0;
-    bool contiguous = false;
-    cel_plat_mo_frames(fd, bytes, &paddr, &contiguous);
+    /* Frames are read when a dump first shows the MO (mo_map.c). */
     char extra[64];
-    snprintf(extra, sizeof extra, "%#llx_%llu_12", (unsigned long long)paddr,
-             (unsigned long long)m->u.mo_alloc.pages);
+    snprintf(extra, sizeof extra, "0x0_%llu_12", (unsigned long long)m->u.mo_alloc.pages);
     cel_obj *o = cel_obj_new(r, CEL_T_MO, r->mo_space->num);
     if (!o) {
         close(fd);
@@ -34,6 +31,7 @@ int cel_mo_alloc(cel_root *r, cel_pd *pd, cel_msg *m)
     }
     o->u.mo.fd = fd;
     o->u.mo.bytes = bytes;
+    o->u.mo.lazy = true;
     cel_plat_file_id(fd, &o->u.mo.dev, &o->u.mo.ino);
     o->node = cel_model_resource(r, r->mo_space, "MO", extra);
     uint64_t badge = 0;

@@ -145,6 +145,7 @@ int cel_model_boot(cel_root *r)
 
 int cel_model_dump_file(cel_root *r, const char *path)
 {
+    cel_mo_frames_resolve(r);
     if (strcmp(path, "-") == 0)
         return osm_csv_write(r->s, stdout) || fflush(stdout) ? -EIO : 0;
     size_t n = strlen(path) + 16;
@@ -172,6 +173,7 @@ int cel_model_dump_file(cel_root *r, const char *path)
 
 int cel_model_dump_memfd(cel_root *r, size_t *bytes)
 {
+    cel_mo_frames_resolve(r);
     int fd = memfd_create("cellulos-dump", MFD_CLOEXEC);
     if (fd < 0)
         return -errno;

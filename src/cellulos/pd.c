@@ -157,6 +157,8 @@ fail:
 
 int cel_pd_hello(cel_root *r, cel_pd *pd, int listener, cel_msg *m)
 {
+    if (pd->thread_of)
+        return cel_thread_hello(r, pd, listener, m);
     if (listener < 0 || m->u.hello.pid != (uint32_t)pd->pid || !cel_plat_confined(pd->pid)) {
         if (listener >= 0)
             close(listener);
@@ -252,6 +254,9 @@ void cel_pd_kill(cel_root *r, cel_pd *pd)
 {
     if (pd->ended)
         return;
+    cel_pd *proc = pd->thread_of ? cel_pd_of(r, pd->thread_of) : NULL;
+    if (proc)       /* Linux cannot stop one thread: its process dies */
+        cel_pd_kill(r, proc);
     if (pd->pidfd >= 0)
         cel_plat_kill(pd->pidfd);
     if (pd->sock >= 0)
@@ -315,7 +320,7 @@ void cel_pd_ended(cel_root *r, cel_pd *pd)
 {
     if (pd->ended)
         return;     /* torn down already */
-    int st = 0;
+    int st = pd->status;     /* a thread PD's was set by thread.c */
     if (pd->pidfd >= 0 && cel_plat_reap(pd->pidfd, &st) == -EAGAIN)
         return;     /* spurious */
     pd->ended = pd->reaped = true;
@@ -327,6 +332,8 @@ void cel_pd_ended(cel_root *r, cel_pd *pd)
     r->live_pds--;
     if (r->verbose)
         fprintf(r->log, "cellulos: %s (%s) ended with status %d\n", pd->id, pd->name, st);
+    if (pd->n_threads)
+        cel_thread_end_all(r, pd);  /* they were threads of this process */
     cel_policy_apply(r, pd);    /* on the state before the teardown */
     cel_srv_pd_ended(r, pd);    /* spaces it served, server resources it held */
     release_holds(r, pd);

@@ -42,6 +42,9 @@ int cel_plat_reap(int pidfd, int *status);
 int cel_plat_kill(int pidfd);
 /* Whether pid runs under a seccomp filter with no_new_privs. */
 bool cel_plat_confined(pid_t pid);
+/* Whether tid is a thread of process pid, under a seccomp filter with
+ * no_new_privs. */
+bool cel_plat_thread_confined(pid_t pid, pid_t tid);
 /* Whether pid maps or holds open the file (dev, ino) — what revocation
  * verifies.  -1 when /proc could not be read (process gone). */
 int cel_plat_uses_file(pid_t pid, dev_t dev, ino_t ino);

@@ -190,6 +190,15 @@ bool cel_plat_confined(pid_t pid)
     return strstr(buf, "\nNoNewPrivs:\t1\n") && strstr(buf, "\nSeccomp:\t2\n");
 }
 
+bool cel_plat_thread_confined(pid_t pid, pid_t tid)
+{
+    char path[64], buf[4096];
+    snprintf(path, sizeof path, "/proc/%d/task/%d/status", (int)pid, (int)tid);
+    if (tid <= 0 || read_proc(path, buf, sizeof buf) < 0)
+        return false;
+    return strstr(buf, "\nNoNewPrivs:\t1\n") && strstr(buf, "\nSeccomp:\t2\n");
+}
+
 /* Whether one /proc/PID/maps line maps (dev, ino). */
 static bool maps_line_uses(const char *line, dev_t dev, ino_t ino)
 {
@@ -309,7 +318,7 @@ static const int allowed[] = {
     SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
     SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(close), SCMP_SYS(fstat),
     SCMP_SYS(lseek), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(madvise),
-    SCMP_SYS(mincore), SCMP_SYS(msync), SCMP_SYS(brk), SCMP_SYS(rt_sigaction),
+    SCMP_SYS(mincore), SCMP_SYS(msync), SCMP_SYS(rt_sigaction),
     SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(sigaltstack),
     SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(sendmsg), SCMP_SYS(recvmsg),
     SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(getpid), SCMP_SYS(getppid), SCMP_SYS(gettid),
@@ -319,6 +328,11 @@ static const int allowed[] = {
     SCMP_SYS(rseq), SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(dup), SCMP_SYS(dup3),
     SCMP_SYS(getuid), SCMP_SYS(geteuid), SCMP_SYS(getgid), SCMP_SYS(getegid),
 };
+
+/* glibc's clone flags for pthread_create (sysdeps/unix/sysv/linux/createthread.c). */
+#define THREAD_CLONE_FLAGS                                                              \
+    (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SIGHAND | CLONE_THREAD | \
+     CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 
 /* Rules with an argument condition: file-backed mmap only (anonymous memory
  * must come from the MO component), fstat through an fd, isatty, harmless
@@ -339,6 +353,14 @@ static int add_conditional(scmp_filter_ctx ctx, pid_t self)
                                     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)self));
     rc = rc ? rc : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
                                     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)self));
+    /* Threads (thread PDs), with exactly glibc's pthread_create flags: a new
+     * thread in this process, never a new process or namespace.  clone3
+     * passes its flags in memory the filter cannot read: it fails with
+     * ENOSYS, unrecorded (it is libc's probe, not an attempt), and libc
+     * falls back to clone. */
+    rc = rc ? rc : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+                                    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)THREAD_CLONE_FLAGS));
+    rc = rc ? rc : seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
     return rc;
 }
 

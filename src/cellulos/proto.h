@@ -54,6 +54,24 @@ typedef enum cel_op {
     CEL_OP_COUNT
 } cel_op;
 
+/* Operations added after the first protocol, numbered from CEL_OP_EXT_BASE
+ * so the original numbering never moves. */
+#define CEL_OP_EXT_BASE 100
+enum {
+    CEL_OP_MO_ALLOC_MAP = CEL_OP_EXT_BASE, /* MO_ALLOC + ATTACH + VMR_MAP at once:
+                                            * the PD names the address it will map
+                                            * the memfd at (MAP_FIXED_NOREPLACE) */
+    CEL_OP_MO_UNMAP_FREE,   /* VMR_UNMAP + MO_FREE of an MO_ALLOC_MAP pair */
+    CEL_OP_THREAD_CREATE,   /* a thread PD in the caller's address space; the
+                             * reply passes the thread's call socket */
+    CEL_OP_THREAD_EXIT,     /* a thread PD's last message (no reply) */
+    CEL_OP_EXT_END
+};
+
+/* MO_ALLOC_MAP / MO_UNMAP_FREE flags. */
+#define CEL_MAP_HEAP 1u     /* for the process' malloc heap: held by the PD that
+                             * owns the address space, even when a thread PD asks */
+
 #define CEL_F_REPLY 1u      /* header flag: this is a reply */
 
 /* PD configuration flags for CEL_OP_PD_CREATE. */
@@ -109,6 +127,20 @@ typedef struct cel_b_ep_msg {
 typedef struct cel_b_dump { uint64_t bytes; } cel_b_dump;
 typedef struct cel_b_done { int32_t ok, reserved; char note[CEL_TEXT_MAX]; } cel_b_done;
 typedef struct cel_b_revoke_notify { uint64_t vmr, vaddr, bytes; } cel_b_revoke_notify;
+typedef struct cel_b_mo_alloc_map {
+    uint64_t pages, vaddr;  /* request: size; page-aligned address to map at */
+    uint32_t perms, flags;  /* OSM_PERM_R|W; CEL_MAP_* */
+    uint64_t mo, vmr, bytes; /* reply: the badges and the size (memfd attached) */
+} cel_b_mo_alloc_map;
+typedef struct cel_b_unmap_free { uint64_t mo, vmr; uint32_t flags, reserved; } cel_b_unmap_free;
+typedef struct cel_b_thread {
+    uint64_t fault_ep;      /* THREAD_CREATE: 0 = none */
+    uint64_t pd;            /* reply: the thread PD's badge (RWT) */
+    uint32_t flags;         /* reserved, 0 */
+    int32_t status;         /* THREAD_EXIT: the thread function's result */
+    uint32_t n_pass, reserved;
+    cel_pass pass[CEL_PASS_MAX];    /* THREAD_CREATE: resources to pass */
+} cel_b_thread;
 
 typedef struct cel_msg {
     cel_hdr h;
@@ -127,6 +159,9 @@ typedef struct cel_msg {
         cel_b_dump dump;
         cel_b_done done;
         cel_b_revoke_notify rnotify;
+        cel_b_mo_alloc_map alloc_map;
+        cel_b_unmap_free unmap_free;
+        cel_b_thread thread;
         uint8_t raw[CEL_MSG_SIZE - sizeof(cel_hdr)];
     } u;
 } cel_msg;
@@ -147,5 +182,8 @@ void cel_msg_init(cel_msg *m, cel_op op, uint32_t seq);
 
 /* The op's name ("MO_ALLOC"), or "?" when out of range. */
 const char *cel_op_name(unsigned op);
+
+/* Whether op is a defined operation (either numbering range). */
+bool cel_op_known(unsigned op);
 
 #endif

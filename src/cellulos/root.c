@@ -176,10 +176,28 @@ void cel_reply_late(cel_root *r, uint32_t pd_num, uint32_t seq, cel_op op, int s
     send_reply(pd, &m, -1);
 }
 
+/* The CEL_OP_EXT_BASE operations (dispatch). */
+static int dispatch_ext(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out)
+{
+    switch (m->h.op) {
+    case CEL_OP_MO_ALLOC_MAP: return cel_mo_alloc_map(r, pd, m, fd_out);
+    case CEL_OP_MO_UNMAP_FREE: return cel_mo_unmap_free(r, pd, m);
+    case CEL_OP_THREAD_CREATE: return cel_thread_create(r, pd, m, fd_out);
+    case CEL_OP_THREAD_EXIT: return cel_thread_exit(r, pd, m);
+    default:
+        if (m->h.op >= CEL_OP_SRV_FIRST)
+            return cel_srv_dispatch(r, pd, m, fd_out);
+        cel_deny(r, pd, "protocol", "operation not allowed here");
+        return -EINVAL;
+    }
+}
+
 /* Run one validated request; fills m as the reply.  *deferred when the
  * reply will come later. */
 static int dispatch(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out, bool *deferred)
 {
+    if (m->h.op >= CEL_OP_EXT_BASE)
+        return dispatch_ext(r, pd, m, fd_out);
     switch ((cel_op)m->h.op) {
     case CEL_OP_PING: return 0;
     case CEL_OP_MO_ALLOC: return cel_mo_alloc(r, pd, m);
@@ -211,8 +229,6 @@ static int dispatch(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out, bool *defe
         memcpy(r->done_note, m->u.done.note, sizeof r->done_note);
         return 0;
     default:
-        if (m->h.op >= CEL_OP_SRV_FIRST)
-            return cel_srv_dispatch(r, pd, m, fd_out);
         cel_deny(r, pd, "protocol", "operation not allowed here");
         return -EINVAL;
     }
@@ -248,7 +264,7 @@ static void serve_call(cel_root *r, cel_pd *pd)
     if (m.h.op == CEL_OP_HELLO) {
         rc = pd->hello ? -EINVAL : cel_pd_hello(r, pd, fd_in, &m);
         fd_in = -1;     /* hello took it */
-    } else if (!pd->hello) {
+    } else if (!pd->hello && m.h.op != CEL_OP_THREAD_EXIT) {   /* a thread that never ran */
         cel_deny(r, pd, "protocol", "call before HELLO");
         rc = -EINVAL;
     } else {
@@ -262,8 +278,9 @@ static void serve_call(cel_root *r, cel_pd *pd)
         memset(&m.u, 0, sizeof m.u);
     m.h.status = rc;
     send_reply(pd, &m, fd_out);
-    if (fd_out >= 0 && (m.h.op == CEL_OP_DUMP || m.h.op >= CEL_OP_SRV_FIRST))
-        close(fd_out);  /* made for this reply only */
+    if (fd_out >= 0 && (m.h.op == CEL_OP_DUMP || m.h.op == CEL_OP_THREAD_CREATE ||
+                        m.h.op >= CEL_OP_SRV_FIRST))
+        close(fd_out);  /* the root's copy of a handle made for the PD */
 }
 
 /* Record and refuse every pending seccomp notification of pd. */
@@ -274,7 +291,7 @@ static void serve_seccomp(cel_root *r, cel_pd *pd)
     int rc = cel_plat_deny_one(pd->listener, &pid, name, sizeof name);
     if (rc == 0) {
         snprintf(kind, sizeof kind, "syscall %s", name);
-        cel_deny(r, pd, kind, "");
+        cel_deny(r, cel_thread_by_tid(r, pd, pid), kind, "");
     } else if (rc != -EAGAIN && rc != -EINTR && rc != -ENOENT) {
         epoll_ctl(r->epfd, EPOLL_CTL_DEL, pd->listener, NULL);
     }

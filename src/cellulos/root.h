@@ -66,7 +66,7 @@ typedef struct cel_obj {
     osm_id node;            /* the model node */
     uint32_t holders;       /* registries that hold it */
     union {
-        struct { int fd; size_t bytes; dev_t dev; ino_t ino; } mo;
+        struct { int fd; size_t bytes; dev_t dev; ino_t ino; bool lazy; } mo;
         struct { uint32_t pd, mo; uint64_t vaddr, bytes; } vmr;
         struct { uint32_t pd; } owner; /* ADS, VCPU: the PD it belongs to */
         cel_pd *pd;
@@ -100,6 +100,11 @@ struct cel_pd {
     unsigned denials;
     bool policy_victim;     /* killed by a cleanup policy: its end applies none */
     unsigned policy_kills;  /* PDs the policy killed because this one ended */
+    /* thread PDs (thread.c): a thread PD shares the process of thread_of
+     * (pid, address space, fd table); a process PD counts its threads. */
+    uint32_t thread_of;
+    pid_t tid;
+    unsigned n_threads;
 };
 
 #define CEL_EP_QUEUE 16
@@ -249,5 +254,23 @@ int cel_audit(cel_root *r, char *why, size_t len);
 /* policy.c */
 int cel_policy_parse(const char *s, cel_policy *p);
 void cel_policy_apply(cel_root *r, cel_pd *crashed);
+
+/* mo_map.c: the one-call MO path (MO_ALLOC_MAP, MO_UNMAP_FREE) and frames
+ * read lazily, at the first dump that shows an MO */
+int cel_mo_alloc_map(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out);
+int cel_mo_unmap_free(cel_root *r, cel_pd *pd, cel_msg *m);
+/* Record the frames of every MO whose frames are not read yet. */
+void cel_mo_frames_resolve(cel_root *r);
+/* thread.c: thread PDs sharing their process' address space */
+int cel_thread_create(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out);
+int cel_thread_exit(cel_root *r, cel_pd *pd, cel_msg *m);
+int cel_thread_hello(cel_root *r, cel_pd *t, int listener, cel_msg *m);
+/* The thread PD ended (or its process did): hand what it mapped to the
+ * process, drop its hold on the shared ADS, tear it down. */
+void cel_thread_ended(cel_root *r, cel_pd *t);
+/* The process PD ended: every thread PD in it ends with its status. */
+void cel_thread_end_all(cel_root *r, cel_pd *proc);
+/* The thread PD that made a system call (by tid), or proc itself. */
+cel_pd *cel_thread_by_tid(cel_root *r, cel_pd *proc, pid_t tid);
 
 #endif

@@ -22,7 +22,7 @@ static int check_escape(cel_root *r)
     static const struct { const char *kind; unsigned min; } want[] = {
         { "syscall openat", 1 }, { "syscall socket", 1 }, { "syscall mmap", 1 },
         { "syscall clone", 1 }, { "syscall ptrace", 1 }, { "syscall kill", 1 },
-        { "syscall execve", 1 }, { "badge", 3 }, { "malformed", 3 }, { "oversized", 1 },
+        { "syscall execve", 1 }, { "syscall brk", 1 }, { "badge", 3 }, { "malformed", 3 }, { "oversized", 1 },
     };
     int bad = 0;
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
@@ -37,6 +37,9 @@ static int check_escape(cel_root *r)
 }
 
 static const cel_scenario scenarios[] = {
+    { "threads", "cel-threads", NULL, NULL,
+      "thread PDs share their creator's ADS; a thread's fault ends its process" },
+    { "heap", "cel-threads", "heap", NULL, "a PD's malloc heap is MOs in the model" },
     { "hello", "cel-hello", NULL, NULL,
       "a PD gets an MO from its creator, writes to it; the creator reads the bytes" },
     { "revoke", "cel-hello", "revoke", NULL,

@@ -92,4 +92,43 @@ int cel_call(cel_msg *m, int *fd);
  * reply's status, or -errno for a transport failure. */
 int cel_call_raw(const void *buf, size_t len, cel_msg *reply);
 
+/* ---- one-call MO path (mapping.c) --------------------------------------------------- */
+/* Allocate an MO and map it into this PD (perms CEL_PERM_R|W) in one round
+ * trip: *addr and *bytes the mapping, *mo and *vmr its badges. */
+int cel_mo_alloc_attach(size_t pages, unsigned perms, void **addr, size_t *bytes, cel_badge *mo,
+                        cel_badge *vmr);
+/* Undo cel_mo_alloc_attach: unmap, drop the VMR and the MO, in one round trip. */
+int cel_mo_detach_free(cel_badge mo, cel_badge vmr, void *addr, size_t bytes);
+
+/* ---- thread PDs (thread.c) ------------------------------------------------------------ */
+/* A thread PD runs fn(arg) as a thread of this process: its own PD and VCPU,
+ * this PD's address space (and, as on any Linux thread, its fd table).  A
+ * fault in any thread ends the whole process, so every thread PD in it ends
+ * too; cel_pd_kill of a thread PD kills the process.  fn's result is the
+ * thread PD's exit status.  Passed resources reach the thread in its
+ * cel_self_info(); cfg may be NULL (nothing passed, no fault endpoint). */
+typedef struct cel_thread_config {
+    uint32_t n_pass;
+    cel_pass pass[CEL_PASS_MAX];    /* resources to pass (badge, perms) */
+    cel_badge fault_ep;             /* as in cel_pd_config; 0 = none */
+} cel_thread_config;
+typedef struct cel_thread cel_thread;
+int cel_thread_create(int (*fn)(void *), void *arg, const cel_thread_config *cfg,
+                      cel_thread **t);
+/* The thread PD's badge (held by its creator, RWT). */
+cel_badge cel_thread_badge(const cel_thread *t);
+/* Wait for the thread to end, then for the root task to tear its PD down;
+ * *status = fn's result.  Frees t. */
+int cel_thread_join(cel_thread *t, int *status);
+
+/* ---- heap (heap.c) ---------------------------------------------------------------------- */
+/* malloc and friends are libcellulos': served from MOs held by the PD that
+ * owns the address space.  What the heap has asked the root task for. */
+typedef struct cel_heap_stats {
+    size_t mo_bytes;        /* bytes of MOs mapped for the heap now */
+    size_t mos;             /* how many */
+    size_t boot_bytes;      /* bytes served from the bootstrap arena */
+} cel_heap_stats;
+void cel_heap_stats_get(cel_heap_stats *st);
+
 #endif

@@ -1,8 +1,8 @@
 /*
  * libcellulos: PD startup (before main) and the typed calls (cellulos.h).
  *
- * The library allocates nothing: a PD's heap is not yet served from MOs, and
- * the call path must stay usable from anywhere.  Calls are synchronous on the
+ * The call path allocates nothing, so it stays usable from anywhere, the
+ * malloc heap (heap.c, served from MOs through this very path) included.  Calls are synchronous on the
  * call socket; root-initiated requests (revocation) arrive on the notify
  * socket and are answered from a SIGIO handler, so they are served whatever
  * the program is doing, including blocking in a call.
@@ -17,10 +17,14 @@
 #include <unistd.h>
 
 #include "cellulos.h"
+#include "internal.h"
 #include "../platform.h"
 
-static cel_self self_info;
-static uint32_t next_seq = 1;
+/* Per thread: a thread PD (thread.c) has its own connection and identity. */
+static __thread cel_self self_info;
+static __thread uint32_t next_seq = 1;
+static __thread int call_fd = CEL_FD_CALL;
+bool cel_lib_connected;
 
 const cel_self *cel_self_info(void)
 {
@@ -31,14 +35,14 @@ const cel_self *cel_self_info(void)
 static int call(cel_msg *m, int *fd)
 {
     m->h.seq = next_seq++;
-    int rc = cel_plat_send(CEL_FD_CALL, m, sizeof *m, -1);
+    int rc = cel_plat_send(call_fd, m, sizeof *m, -1);
     if (rc)
         return rc;
     cel_msg r;
     size_t got;
     bool trunc;
     int passed = -1;
-    rc = cel_plat_recv(CEL_FD_CALL, &r, sizeof r, &got, &trunc, &passed);
+    rc = cel_plat_recv(call_fd, &r, sizeof r, &got, &trunc, &passed);
     if (rc)
         return rc;
     if (cel_msg_check(&r, got, trunc, true, NULL, 0) || r.h.seq != m->h.seq) {
@@ -75,6 +79,8 @@ static void on_notify(int sig)
     errno = saved;
 }
 
+static int hello(pid_t id, int listener);
+
 static void die(const char *what, int err)
 {
     fprintf(stderr, "libcellulos: %s: %s\n", what, strerror(-err));
@@ -97,27 +103,39 @@ __attribute__((constructor)) static void cel_startup(void)
     int listener = cel_plat_confine();
     if (listener < 0)
         die("seccomp", listener);
+    int rc = hello(getpid(), listener);
+    if (rc)
+        die("hello", rc);
+    cel_lib_connected = true;
+}
+
+/* HELLO on this thread's call socket as task `id` (passing the seccomp
+ * listener when >= 0, which it closes); fills self_info.  0 or -errno. */
+static int hello(pid_t id, int listener)
+{
     cel_msg m;
     cel_msg_init(&m, CEL_OP_HELLO, 0);
-    m.u.hello.pid = (uint32_t)getpid();
+    m.u.hello.pid = (uint32_t)id;
     m.h.seq = next_seq++;
-    int rc = cel_plat_send(CEL_FD_CALL, &m, sizeof m, listener);
-    close(listener);
+    int rc = cel_plat_send(call_fd, &m, sizeof m, listener);
+    if (listener >= 0)
+        close(listener);
     size_t got;
     bool trunc;
-    rc = rc ? rc : cel_plat_recv(CEL_FD_CALL, &m, sizeof m, &got, &trunc, NULL);
+    rc = rc ? rc : cel_plat_recv(call_fd, &m, sizeof m, &got, &trunc, NULL);
     if (!rc && (cel_msg_check(&m, got, trunc, true, NULL, 0) || m.h.op != CEL_OP_HELLO))
         rc = -EPROTO;
     if (!rc)
         rc = m.h.status;
     if (rc)
-        die("hello", rc);
+        return rc;
     self_info.self = m.u.hello_r.self;
     self_info.ads = m.u.hello_r.ads;
     self_info.vcpu = m.u.hello_r.vcpu;
     self_info.n_pass = m.u.hello_r.n_pass;
     memcpy(self_info.pass, m.u.hello_r.pass, sizeof self_info.pass);
     memcpy(self_info.pd_id, m.u.hello_r.pd_id, sizeof self_info.pd_id);
+    return 0;
 }
 
 /* ---- typed calls ---------------------------------------------------------------------- */
@@ -304,12 +322,12 @@ int cel_done(bool ok, const char *note)
 
 int cel_call_raw(const void *buf, size_t len, cel_msg *reply)
 {
-    int rc = cel_plat_send(CEL_FD_CALL, buf, len, -1);
+    int rc = cel_plat_send(call_fd, buf, len, -1);
     if (rc)
         return rc;
     size_t got;
     bool trunc;
-    rc = cel_plat_recv(CEL_FD_CALL, reply, sizeof *reply, &got, &trunc, NULL);
+    rc = cel_plat_recv(call_fd, reply, sizeof *reply, &got, &trunc, NULL);
     if (rc)
         return rc;
     if (cel_msg_check(reply, got, trunc, true, NULL, 0))
@@ -320,4 +338,26 @@ int cel_call_raw(const void *buf, size_t len, cel_msg *reply)
 int cel_call(cel_msg *m, int *fd)
 {
     return call(m, fd);
+}
+
+/* ---- internal.h: for heap.c, mapping.c, thread.c ------------------------------- */
+
+int cel_lib_call(cel_msg *m, int *fd)
+{
+    return call(m, fd);
+}
+
+int cel_lib_thread_hello(int sock)
+{
+    call_fd = sock;
+    return hello(gettid(), -1);
+}
+
+void cel_lib_thread_bye(int sock, int status)
+{
+    cel_msg m;
+    cel_msg_init(&m, (cel_op)CEL_OP_THREAD_EXIT, next_seq++);
+    m.u.thread.status = status;
+    cel_plat_send(sock, &m, sizeof m, -1);  /* no reply: the root ends the PD */
+    close(sock);
 }

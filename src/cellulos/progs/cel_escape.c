@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../lib/cellulos.h"
@@ -73,6 +74,8 @@ static void syscall_attempts(void)
     errno = 0;
     expect(mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) ==
                MAP_FAILED && errno == EPERM, "anonymous mmap");
+    errno = 0;     /* the heap is MOs: brk is not for PDs */
+    expect(syscall(SYS_brk, 0) < 0 || errno == EPERM, "brk");
     errno = 0;
     pid_t pid = fork();
     if (pid == 0)
@@ -94,7 +97,7 @@ static void protocol_attempts(cel_badge foreign, cel_badge own_ep)
     cel_badge vmr;
     expect(cel_mo_attach(foreign, CEL_PERM_R, &p, &bytes, &vmr) == -EPERM, "attach the victim's MO");
     cel_badge forged = cel_badge_make(CEL_T_MO, CEL_PERM_R | CEL_PERM_W,
-                                      cel_badge_space(foreign), cel_badge_obj(foreign) + 1);
+                                      cel_badge_space(foreign), cel_badge_obj(foreign) + 100000);
     expect(cel_mo_attach(forged, CEL_PERM_R, &p, &bytes, &vmr) == -EPERM, "attach a forged badge");
     cel_badge widened = own_ep | ((uint64_t)CEL_PERM_T << 48);
     cel_ep_msg em = { { 0 }, { 0 } };

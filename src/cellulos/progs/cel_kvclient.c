@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/kv.h"
+#include "../kv/kv.h"
 
 #define VLEN 100
 #define TXN 100

@@ -1,5 +1,5 @@
 /* cel-kvstore: the resource server of src/cellulos/servers/kvstore.c as a PD program. */
-#include "../lib/kv.h"
+#include "../kv/kv.h"
 
 int main(int argc, char **argv)
 {

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "fs_client.h"
+#include "../lib/fs_client.h"
 
 typedef struct cel_kv cel_kv;
 
