@@ -23,3 +23,10 @@ $(CEL_KV_PROGS): $(BUILD)/bin/cel-%: $(BUILD)/obj-pd/src/cellulos/progs/cel_%.o 
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $< $(CEL_KV_A) -Wl,--whole-archive $(CEL_LIB_A) -Wl,--no-whole-archive \
 	    -lsqlite3 -lseccomp
+
+# Baseline of bench/kv: the same workload on plain SQLite over tmpfs.
+KV_BENCH_BASE := $(BUILD)/bench/kv-base
+BINS += $(KV_BENCH_BASE)
+$(KV_BENCH_BASE): bench/kv/base.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lsqlite3

@@ -4,10 +4,11 @@
  * (cel-kvstore) reached over a session (cel_kvc_* picks either).
  *
  * SQLite runs confined: single-threaded, its memory from the PD's heap
- * (brk; glibc's mmap'ed chunks are turned off because anonymous mmap is
- * denied), its files through the "cellulos" VFS, which has no xFetch, so no
- * file is ever mmap'ed; the rollback journal lives in the same FS
- * namespace as the database.
+ * (libcellulos serves malloc from MOs; glibc's mmap'ed chunks are turned
+ * off too, for a libc malloc, because anonymous mmap is denied), its files
+ * through the "cellulos" VFS, which has no xFetch, so no file is ever
+ * mmap'ed; the rollback journal lives in the same FS namespace as the
+ * database.
  */
 #ifndef CEL_KV_H
 #define CEL_KV_H

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../kv/kv.h"
 
@@ -136,6 +137,8 @@ int main(int argc, char **argv)
         report(rep, 2, 1, 0, "cannot reach the store");
         return 1;
     }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     int log = cel_fs_open(&fs, "client.log", CEL_O_CREAT | CEL_O_TRUNC);
     log_line(&fs, log, "start\n");
     unsigned bad = put_range(&kv, 0, n / 2);
@@ -151,6 +154,11 @@ int main(int argc, char **argv)
         bad += put_range(&kv, n / 2, n);
         bad += verify(&kv, n);
         log_line(&fs, log, bad ? "failed\n" : "ok\n");
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (getenv("CEL_KV_TIMING"))    /* bench/kv */
+            printf("kv_workload_ns %lld\n", (long long)(t1.tv_sec - t0.tv_sec) * 1000000000 +
+                                                (t1.tv_nsec - t0.tv_nsec));
+        fflush(stdout);     /* it ends by SIGKILL */
         char text[64];
         snprintf(text, sizeof text, "%u puts, %u gets: %u failure(s)", n, 2 * n, bad);
         report(rep, 2, bad, 0, text);
