@@ -261,6 +261,7 @@ static void serve_call(cel_root *r, cel_pd *pd)
         return;
     }
     bool deferred = false;
+    uint32_t num = pd->num;
     if (m.h.op == CEL_OP_HELLO) {
         rc = pd->hello ? -EINVAL : cel_pd_hello(r, pd, fd_in, &m);
         fd_in = -1;     /* hello took it */
@@ -272,7 +273,8 @@ static void serve_call(cel_root *r, cel_pd *pd)
     }
     if (fd_in >= 0)
         close(fd_in);
-    if (deferred || pd->ended)
+    pd = cel_pd_of(r, num);     /* a thread's exit frees its record */
+    if (!pd || deferred || pd->ended)
         return;
     if (rc)
         memset(&m.u, 0, sizeof m.u);

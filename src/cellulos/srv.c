@@ -387,8 +387,9 @@ static int srv_res_delete(cel_root *r, cel_pd *pd, cel_msg *m)
     cel_obj *so = cel_obj_get(r, r->spaces[o->space].obj);
     if (!so || so->u.owner.pd != pd->num)
         return -EPERM;  /* only the space's server deletes */
-    res_destroy(r, o);
-    return cel_obj_get(r, o->num) == o ? -EBUSY : 0;
+    uint32_t num = o->num;
+    res_destroy(r, o);      /* frees o unless a step was refused */
+    return cel_obj_get(r, num) ? -EBUSY : 0;
 }
 
 /* Destroy a server space with every resource drawn from it. */
