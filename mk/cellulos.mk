@@ -58,10 +58,10 @@ $(CEL_BENCH_BASE): bench/cellulos/base.c $(CEL_ROOT_A) $(LIB_A)
 # libFuzzer target of the message validation: it needs proto.c and the
 # platform's receive path (not in LIB_SRC), so it has its own rule.
 build/fuzz/fuzz_cellulos_proto: fuzz/fuzz_cellulos_proto.c src/cellulos/proto.c \
-                                src/cellulos/platform_linux.c src/cellulos/proto.h
+                                src/cellulos/srv_proto.c src/cellulos/platform_linux.c src/cellulos/proto.h
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined \
-	    -o $@ fuzz/fuzz_cellulos_proto.c src/cellulos/proto.c src/cellulos/platform_linux.c -lseccomp
+	    -o $@ fuzz/fuzz_cellulos_proto.c src/cellulos/proto.c src/cellulos/srv_proto.c src/cellulos/platform_linux.c -lseccomp
 
 # The allocator must not have malloc+memset folded into a call to calloc
 # (itself).

@@ -1,17 +1,38 @@
 #!/bin/bash
-# The main job on its built-in defaults (grown by later components).
+# The main job: the key-value store under every isolation configuration.
+# `cellulos compare` runs kv001..kv008 on the CellulOS runtime (SQLite over
+# the FS server over the ramdisk server), keeps each model state, and prints
+# RSI / FR / TCB of the client/store pair per scenario; then one HTML report
+# per state and an index page tie them together.
 set -euo pipefail
 BUILD=${BUILD:-build}
 SHARED=${SHARED:-../shared}
 OSMOSIS=$BUILD/bin/osmosis
-STATE=$SHARED/corpus/cellulos/GPIKV001.output
-echo "== osmosis info $STATE"
-"$OSMOSIS" info "$STATE"
+CELLULOS=$BUILD/bin/cellulos
+OUT=$(realpath -m "$BUILD/demo")
+mkdir -p "$OUT"
+echo "== cellulos compare (kv001..kv008; kv005/kv006 explain why they are not built)"
+"$CELLULOS" compare --dir "$OUT/states" | tee "$OUT/table.txt"
+for s in kv005 kv006; do
+    "$CELLULOS" run $s | head -1 || true
+done
 echo
-echo "== osmosis check $STATE"
-"$OSMOSIS" check "$STATE" || true
+echo "== osmosis report, one per scenario"
+index=$OUT/index.html
+{
+    echo '<!DOCTYPE html><html><head><meta charset="utf-8"><title>OSmosis: key-value store isolation</title></head><body>'
+    echo '<h1>Key-value store under eight isolation configurations</h1><pre>'
+    sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' "$OUT/table.txt"
+    echo '</pre><ul>'
+} > "$index.tmp"
+for f in "$OUT"/states/kv*.csv; do
+    s=$(basename "$f" .csv)
+    "$OSMOSIS" report "$f" -o "$OUT/$s.html"
+    echo "<li><a href=\"$s.html\">$s</a></li>" >> "$index.tmp"
+done
+echo '</ul></body></html>' >> "$index.tmp"
+mv "$index.tmp" "$index"
+echo "report written: $index"
 echo
-echo "== osmosis report $STATE"
-REPORT=$(realpath -m "$BUILD/demo-report.html")
-"$OSMOSIS" report "$STATE" -o "$REPORT"
-echo "report written: $REPORT"
+echo "== the real CellulOS dump of the corpus: $SHARED/corpus/cellulos/GPIKV001.output"
+"$OSMOSIS" info "$SHARED/corpus/cellulos/GPIKV001.output"

@@ -36,7 +36,7 @@ int cel_cap_revoke(cel_root *r, cel_pd *pd, cel_msg *m, bool *deferred)
     if (victim->ended || !cel_holds_find_obj(&victim->holds, res->num))
         return -ENOENT;
     if (res->type == CEL_T_MO) {    /* takes effect for real, answered later */
-        int rc = cel_revoke_start(r, pd, m->h.seq, victim, res);
+        int rc = cel_revoke_start(r, pd, &m->h, victim, res);
         *deferred = rc == 0;
         return rc;
     }

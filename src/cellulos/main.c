@@ -21,12 +21,14 @@
 
 #include "platform.h"
 #include "scenario.h"
+#include "scenario_kv.h"
 
 #define CEL_SOCKET_DEFAULT "/run/cellulos.sock"
 
 static const char usage_text[] =
     "usage: cellulos run NAME [--dump FILE] [--policy 1a|1b|2a|2b] [--debug-invariants]\n"
-    "                         [--verbose] [--revoke-timeout MS]\n"
+    "                         [--verbose] [--revoke-timeout MS] [--crash-dump FILE]\n"
+    "       cellulos compare [--json] [--small] [--dir DIR] [SCENARIO...]\n"
     "       cellulos serve [--socket PATH] [--start PROGRAM[:ARG]] [--policy P]\n"
     "                      [--debug-invariants] [--verbose]\n"
     "       cellulos dump [--socket PATH]\n"
@@ -42,12 +44,18 @@ static const char usage_text[] =
     "  --debug-invariants   re-check every model invariant after every transition\n"
     "  --verbose            log PD starts and ends\n"
     "  --revoke-timeout MS  how long a PD has to give up revoked memory (1000)\n"
+    "  --crash-dump FILE    write the model state when a PD first crashes, just\n"
+    "                       before its teardown (for `osmosis cleanup`)\n"
+    "\n"
+    "`compare` runs the key-value scenarios (kv001..kv008 by default) and prints,\n"
+    "per scenario, RSI and FR of the client/store pair and both TCBs (docs/servers.md).\n"
     "\n"
     "`serve` runs the root task as a daemon (until SIGTERM or SIGINT), optionally\n"
     "starting one PD program; `dump` prints the model state of a running root task\n"
     "as CellulOS CSV.  The socket defaults to " CEL_SOCKET_DEFAULT " (mode 0600).\n"
     "\n"
-    "Exit status: 0 scenario checks passed, 1 a check failed, 2 usage error\n"
+    "Exit status: 0 scenario checks passed, 1 a check failed, 2 usage error,\n"
+    "3 the scenario cannot be built honestly on this substrate (it says why)\n"
     "(dump: 2 when no root task answers).\n"
     "\n"
     "Scenarios:\n";
@@ -76,10 +84,11 @@ static int cmd_run(int argc, char **argv)
         { "debug-invariants", no_argument, NULL, 'D' },
         { "verbose", no_argument, NULL, 'v' },
         { "revoke-timeout", required_argument, NULL, 't' },
+        { "crash-dump", required_argument, NULL, 'c' },
         { "help", no_argument, NULL, 'h' },
         { 0 },
     };
-    const char *dump = NULL, *policy = "1a";
+    const char *dump = NULL, *policy = "1a", *crash_dump = NULL;
     bool debug = false, verbose = false;
     long timeout = 1000;
     int c;
@@ -90,12 +99,18 @@ static int cmd_run(int argc, char **argv)
         case 'D': debug = true; break;
         case 'v': verbose = true; break;
         case 't': timeout = strtol(optarg, NULL, 10); break;
+        case 'c': crash_dump = optarg; break;
         case 'h': return usage(stdout, 0);
         default: return usage(stderr, 2);
         }
     }
     if (optind + 1 != argc)
         return usage(stderr, 2);
+    const char *why = cel_scenario_kv_unsupported(argv[optind]);
+    if (why) {
+        fputs(why, stdout);
+        return CEL_EXIT_UNSUPPORTED;
+    }
     const cel_scenario *sc = cel_scenario_find(argv[optind]);
     cel_policy pol;
     if (!sc) {
@@ -121,6 +136,7 @@ static int cmd_run(int argc, char **argv)
     r.policy = pol;
     r.verbose = verbose;
     r.revoke_timeout_ms = (unsigned)timeout;
+    r.crash_dump = crash_dump;
     osm_store_set_debug_invariants(r.s, debug);
     int status = 1;
     if (cel_model_boot(&r))
@@ -274,6 +290,8 @@ int main(int argc, char **argv)
         return cmd_serve(argc - 1, argv + 1);
     if (strcmp(argv[1], "dump") == 0)
         return cmd_dump(argc - 1, argv + 1);
+    if (strcmp(argv[1], "compare") == 0)
+        return cel_compare_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "list") == 0) {
         cel_scenario_list(stdout);
         return 0;

@@ -314,6 +314,7 @@ static void notify_fault(cel_root *r, cel_pd *pd)
     memset(&msg, 0, sizeof msg);
     msg.word[0] = cel_holds_find_obj(&creator->holds, pd->num);
     msg.word[1] = (uint64_t)(int64_t)pd->status;
+    msg.word[2] = pd->policy_kills;     /* more notices will follow */
     snprintf(msg.text, sizeof msg.text, "%s %s %d", pd->status < 0 ? "fault" : "exit",
              pd->id, pd->status < 0 ? -pd->status : pd->status);
     cel_ep_post(r, ep, &msg);
@@ -339,6 +340,7 @@ void cel_pd_ended(cel_root *r, cel_pd *pd)
     if (pd->n_threads)
         cel_thread_end_all(r, pd);  /* they were threads of this process */
     cel_policy_apply(r, pd);    /* on the state before the teardown */
+    cel_srv_pd_ended(r, pd);    /* spaces it served, server resources it held */
     release_holds(r, pd);
     if (pd->vcpu)
         cel_vcpu_destroy(r, cel_obj_get(r, pd->vcpu));

@@ -38,8 +38,15 @@ static cel_pd *pd_by_node(cel_root *r, osm_id n)
 void cel_policy_apply(cel_root *r, cel_pd *ended)
 {
     cel_obj *self = cel_obj_get(r, ended->num);
-    if (!self || self->node == OSM_NONE || (r->policy.d_pd == 0 && r->policy.d_rs == 0))
-        return;     /* 1a: the teardown of the PD itself is all */
+    if (r->crash_dump && ended->status < 0 && !ended->policy_victim) {
+        /* The state just before the crash's teardown, for `osmosis cleanup`. */
+        if (cel_model_dump_file(r, r->crash_dump))
+            fprintf(r->log, "cellulos: cannot write %s\n", r->crash_dump);
+        r->crash_dump = NULL;
+    }
+    if (!self || self->node == OSM_NONE || ended->policy_victim ||
+        (r->policy.d_pd == 0 && r->policy.d_rs == 0))
+        return;     /* 1a, or part of an earlier PD's cleanup: its own teardown is all */
     osm_cleanup_result res;
     if (osm_cleanup_sim(r->s, self->node, r->policy.d_pd, r->policy.d_rs, &res)) {
         fprintf(r->log, "cellulos: policy %s: out of memory\n", r->policy.name);
@@ -51,7 +58,10 @@ void cel_policy_apply(cel_root *r, cel_pd *ended)
             continue;
         fprintf(r->log, "cellulos: policy %s: %s ended, so %s (%s) goes too\n", r->policy.name,
                 ended->id, pd->id, pd->name);
+        pd->policy_victim = true;
+        ended->policy_kills++;
         cel_pd_kill(r, pd);
     }
+    cel_srv_policy(r, &res);    /* the server spaces it names go now */
     osm_cleanup_result_free(&res);
 }

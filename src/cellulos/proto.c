@@ -4,6 +4,7 @@
 
 #include "badge.h"
 #include "proto.h"
+#include "srv_proto.h"
 
 static const char *const op_names[CEL_OP_COUNT] = {
     [CEL_OP_HELLO] = "HELLO", [CEL_OP_PING] = "PING", [CEL_OP_MO_ALLOC] = "MO_ALLOC",
@@ -21,6 +22,8 @@ static const char *const ext_op_names[CEL_OP_EXT_END - CEL_OP_EXT_BASE] = {
 
 const char *cel_op_name(unsigned op)
 {
+    if (op >= CEL_OP_SRV_FIRST)
+        return cel_srv_op_name(op);
     if (op >= CEL_OP_EXT_BASE && op < CEL_OP_EXT_END)
         return ext_op_names[op - CEL_OP_EXT_BASE];
     return op > 0 && op < CEL_OP_COUNT ? op_names[op] : "?";
@@ -28,7 +31,8 @@ const char *cel_op_name(unsigned op)
 
 bool cel_op_known(unsigned op)
 {
-    return (op > 0 && op < CEL_OP_COUNT) || (op >= CEL_OP_EXT_BASE && op < CEL_OP_EXT_END);
+    return (op > 0 && op < CEL_OP_COUNT) || (op >= CEL_OP_EXT_BASE && op < CEL_OP_EXT_END) ||
+           (op >= CEL_OP_SRV_FIRST && op < CEL_OP_SRV_END);
 }
 
 void cel_msg_init(cel_msg *m, cel_op op, uint32_t seq)
@@ -130,7 +134,7 @@ static const char *check_request(const cel_msg *m)
     case CEL_OP_THREAD_EXIT:
         return check_ext_request(m);
     default:
-        return NULL;
+        return m->h.op >= CEL_OP_SRV_FIRST ? cel_srv_check_request(m) : NULL;
     }
 }
 

@@ -34,7 +34,8 @@
 #include "root.h"
 
 struct cel_revoking {
-    uint32_t revoker, revoker_seq;  /* whose REVOKE is waiting */
+    uint32_t revoker, revoker_seq;  /* whose request is waiting */
+    uint16_t revoker_op;            /* and its op (REVOKE, or a server's RES_REVOKE) */
     uint32_t mo;                    /* the MO's object number */
     unsigned pending;               /* REVOKE_NOTIFYs not answered yet */
     bool refused;                   /* an answer said no, or none came */
@@ -127,11 +128,12 @@ static void finish(cel_root *r, cel_pd *victim)
             cel_epoll_add(r, victim->sock, CEL_TAG_CALL, victim->num);  /* serve it again */
         }
     }
-    cel_reply_late(r, op->revoker, op->revoker_seq, CEL_OP_REVOKE, rc, rc ? NULL : &body);
+    cel_reply_late(r, op->revoker, op->revoker_seq, (cel_op)op->revoker_op, rc, rc ? NULL : &body);
     free(op);
 }
 
-int cel_revoke_start(cel_root *r, cel_pd *revoker, uint32_t seq, cel_pd *victim, cel_obj *mo)
+int cel_revoke_start(cel_root *r, cel_pd *revoker, const cel_hdr *req, cel_pd *victim,
+                     cel_obj *mo)
 {
     cel_pd *proc = process_of(r, victim);
     if (proc->revoking_busy)
@@ -139,7 +141,8 @@ int cel_revoke_start(cel_root *r, cel_pd *revoker, uint32_t seq, cel_pd *victim,
     cel_revoking *op = calloc(1, sizeof *op);
     if (!op)
         return -ENOMEM;
-    *op = (cel_revoking){ .revoker = revoker->num, .revoker_seq = seq, .mo = mo->num,
+    *op = (cel_revoking){ .revoker = revoker->num, .revoker_seq = req->seq,
+                          .revoker_op = req->op, .mo = mo->num,
                           .timer = -1 };
     victim->revoking = op;
     proc->revoking_busy = true;

@@ -19,6 +19,7 @@
 
 #include "platform.h"
 #include "root.h"
+#include "srv_proto.h"
 
 int cel_root_init(cel_root *r, const char *bindir)
 {
@@ -65,6 +66,7 @@ void cel_root_fini(cel_root *r)
         }
         free(o);
     }
+    cel_srv_fini(r);
     free(r->objs);
     free(r->spaces);
     osm_store_free(r->s);
@@ -176,7 +178,7 @@ void cel_reply_late(cel_root *r, uint32_t pd_num, uint32_t seq, cel_op op, int s
 }
 
 /* The CEL_OP_EXT_BASE operations (dispatch). */
-static int dispatch_ext(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out)
+static int dispatch_ext(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out, bool *deferred)
 {
     switch (m->h.op) {
     case CEL_OP_MO_ALLOC_MAP: return cel_mo_alloc_map(r, pd, m, fd_out);
@@ -184,6 +186,8 @@ static int dispatch_ext(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out)
     case CEL_OP_THREAD_CREATE: return cel_thread_create(r, pd, m, fd_out);
     case CEL_OP_THREAD_EXIT: return cel_thread_exit(r, pd, m);
     default:
+        if (m->h.op >= CEL_OP_SRV_FIRST)
+            return cel_srv_dispatch(r, pd, m, fd_out, deferred);
         cel_deny(r, pd, "protocol", "operation not allowed here");
         return -EINVAL;
     }
@@ -194,7 +198,7 @@ static int dispatch_ext(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out)
 static int dispatch(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out, bool *deferred)
 {
     if (m->h.op >= CEL_OP_EXT_BASE)
-        return dispatch_ext(r, pd, m, fd_out);
+        return dispatch_ext(r, pd, m, fd_out, deferred);
     switch ((cel_op)m->h.op) {
     case CEL_OP_PING: return 0;
     case CEL_OP_MO_ALLOC: return cel_mo_alloc(r, pd, m);
@@ -258,6 +262,7 @@ static void serve_call(cel_root *r, cel_pd *pd)
         return;
     }
     bool deferred = false;
+    uint32_t num = pd->num;
     if (m.h.op == CEL_OP_HELLO) {
         rc = pd->hello ? -EINVAL : cel_pd_hello(r, pd, fd_in, &m);
         fd_in = -1;     /* hello took it */
@@ -269,13 +274,15 @@ static void serve_call(cel_root *r, cel_pd *pd)
     }
     if (fd_in >= 0)
         close(fd_in);
-    if (deferred || pd->ended)
+    pd = cel_pd_of(r, num);     /* a thread's exit frees its record */
+    if (!pd || deferred || pd->ended)
         return;
     if (rc)
         memset(&m.u, 0, sizeof m.u);
     m.h.status = rc;
     send_reply(pd, &m, fd_out);
-    if (fd_out >= 0 && (m.h.op == CEL_OP_DUMP || m.h.op == CEL_OP_THREAD_CREATE))
+    if (fd_out >= 0 && (m.h.op == CEL_OP_DUMP || m.h.op == CEL_OP_THREAD_CREATE ||
+                        m.h.op >= CEL_OP_SRV_FIRST))
         close(fd_out);  /* the root's copy of a handle made for the PD */
 }
 

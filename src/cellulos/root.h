@@ -72,6 +72,7 @@ typedef struct cel_obj {
         struct { uint32_t pd; } owner; /* ADS, VCPU: the PD it belongs to */
         cel_pd *pd;
         cel_ep *ep;
+        struct { uint32_t client, server; } conn; /* CONN (srv.c) */
     } u;
 } cel_obj;
 
@@ -98,6 +99,8 @@ struct cel_pd {
     cel_holds holds;
     uint32_t waiter, waiter_seq;    /* a PD blocked in PD_WAIT on this one */
     unsigned denials;
+    bool policy_victim;     /* killed by a cleanup policy: its end applies none */
+    unsigned policy_kills;  /* PDs the policy killed because this one ended */
     /* thread PDs (thread.c): a thread PD shares the process of thread_of
      * (pid, address space, fd table); a process PD counts its threads. */
     uint32_t thread_of;
@@ -149,6 +152,8 @@ typedef struct cel_root {
     bool done, done_ok, broken;
     char done_note[CEL_TEXT_MAX];
     int ctl_fd;             /* `cellulos dump` listening socket, or -1 */
+    struct cel_srv *srv;    /* resource servers' doors (srv.c), NULL until used */
+    const char *crash_dump; /* write the state here when a PD first crashes */
 } cel_root;
 
 /* ---- root.c ---------------------------------------------------------------------- */
@@ -238,6 +243,17 @@ void cel_ep_release(cel_root *r, cel_obj *ep);
 /* cap.c: grant and revoke between PDs */
 int cel_cap_grant(cel_root *r, cel_pd *pd, cel_msg *m);
 int cel_cap_revoke(cel_root *r, cel_pd *pd, cel_msg *m, bool *deferred);
+/* srv.c: resource servers (srv.h) */
+int cel_srv_dispatch(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out, bool *deferred);
+void cel_srv_pd_ended(cel_root *r, cel_pd *pd);
+struct osm_cleanup_result;
+void cel_srv_policy(cel_root *r, const struct osm_cleanup_result *res);
+void cel_srv_fini(cel_root *r);
+/* audit.c: model, object table and OS agree (every PD in the model runs,
+ * every ended PD's process is gone and left nothing behind, every open
+ * memfd is a live MO, the invariants hold).  0, or -EIO with the first
+ * problem in why. */
+int cel_audit(cel_root *r, char *why, size_t len);
 /* policy.c */
 int cel_policy_parse(const char *s, cel_policy *p);
 void cel_policy_apply(cel_root *r, cel_pd *crashed);
@@ -257,7 +273,8 @@ int cel_thread_hello(cel_root *r, cel_pd *t, int listener, cel_msg *m);
 void cel_thread_ended(cel_root *r, cel_pd *t);
 /* revoke.c: revoking an MO from a PD without blocking the root task.
  * Start: the reply to the revoker (seq) comes later, with the outcome. */
-int cel_revoke_start(cel_root *r, cel_pd *revoker, uint32_t seq, cel_pd *victim, cel_obj *mo);
+int cel_revoke_start(cel_root *r, cel_pd *revoker, const cel_hdr *req, cel_pd *victim,
+                     cel_obj *mo);
 /* The victim's notify socket or revocation timer is readable. */
 void cel_revoke_event(cel_root *r, cel_pd *victim, uint32_t tag);
 /* The victim ended: its revocation in flight ends too. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "scenario.h"
+#include "scenario_kv.h"
 
 /* Root-side checks of the escape scenario: each attempt was recorded. */
 static int check_escape(cel_root *r)
@@ -56,13 +57,14 @@ const cel_scenario *cel_scenario_find(const char *name)
     for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++)
         if (strcmp(scenarios[i].name, name) == 0)
             return &scenarios[i];
-    return NULL;
+    return cel_scenario_kv_find(name);
 }
 
 void cel_scenario_list(FILE *f)
 {
     for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++)
         fprintf(f, "  %-8s %s\n", scenarios[i].name, scenarios[i].summary);
+    cel_scenario_kv_list(f);
 }
 
 int cel_count_fds(int *memfds)

@@ -82,6 +82,11 @@ int cel_model_dump(int *fd, size_t *bytes);
 /* A scenario's driver PD reports its verdict to the root task. */
 int cel_done(bool ok, const char *note);
 
+/* One request/reply with the root task (m is overwritten by the reply; *fd
+ * receives a passed handle or -1 when fd is not NULL).  For libcellulos'
+ * own extensions (server.c); programs use the typed calls. */
+int cel_call(cel_msg *m, int *fd);
+
 /* ---- raw access (tests of the root task's validation) ----------------------------- */
 /* Send `len` raw bytes on the call socket and receive one reply.  Returns the
  * reply's status, or -errno for a transport failure. */

@@ -337,6 +337,11 @@ int cel_call_raw(const void *buf, size_t len, cel_msg *reply)
     return reply->h.status;
 }
 
+int cel_call(cel_msg *m, int *fd)
+{
+    return call(m, fd);
+}
+
 /* ---- internal.h: for heap.c, mapping.c, thread.c ------------------------------- */
 
 int cel_lib_call(cel_msg *m, int *fd)

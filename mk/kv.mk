@@ -1,0 +1,32 @@
+# Resource servers and the key-value scenarios (docs/servers.md).
+#
+# libcellulos gains the server framework and the FS client (no outside
+# dependencies, so every PD program may carry them).  The servers' logic,
+# the SQLite VFS and the KV store go into libcelkv.a, linked (with SQLite)
+# only into the programs that use them.
+
+KV_LIB_SRC := src/cellulos/lib/server.c src/cellulos/lib/fs_client.c src/cellulos/srv_proto.c
+KV_LIB_OBJ := $(KV_LIB_SRC:%.c=$(BUILD)/obj-pd/%.o)
+$(CEL_LIB_A): $(KV_LIB_OBJ)
+
+CEL_KV_SRC := $(sort $(wildcard src/cellulos/servers/*.c)) src/cellulos/kv/kv.c \
+              src/cellulos/kv/sqlite_vfs.c
+CEL_KV_OBJ := $(CEL_KV_SRC:%.c=$(BUILD)/obj-pd/%.o)
+CEL_KV_A   := $(BUILD)/libcelkv.a
+CEL_KV_PROGS := $(addprefix $(BUILD)/bin/cel-,ramdisk fs kvstore kvclient kvdrv)
+BINS += $(CEL_KV_A)
+
+$(CEL_KV_A): $(CEL_KV_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(CEL_KV_PROGS): $(BUILD)/bin/cel-%: $(BUILD)/obj-pd/src/cellulos/progs/cel_%.o $(CEL_KV_A) $(CEL_LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $< $(CEL_KV_A) -Wl,--whole-archive $(CEL_LIB_A) -Wl,--no-whole-archive \
+	    -lsqlite3 -lseccomp
+
+# Baseline of bench/kv: the same workload on plain SQLite over tmpfs.
+KV_BENCH_BASE := $(BUILD)/bench/kv-base
+BINS += $(KV_BENCH_BASE)
+$(KV_BENCH_BASE): bench/kv/base.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lsqlite3

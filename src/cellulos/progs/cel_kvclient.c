@@ -1,0 +1,168 @@
+/*
+ * cel-kvclient: the key-value workload of the kv scenarios.
+ *
+ *   cel-kvclient MODE:NS:N[:pause]
+ *
+ * MODE lib: the store is a library in this PD, its database in FS namespace
+ * NS; MODE remote: the store is a server PD reached through the door passed
+ * fourth, and NS is where this client keeps its own log file.  N puts (in
+ * transactions of 100), N gets verified, every tenth key deleted and
+ * verified gone.  Passed: report EP (W), control EP (R), FS door (W)
+ * [, store door (W)].  Reports on the report EP: word0 = 1 halfway (with
+ * :pause it then waits for a word on the control EP), 2 done (word1 = 0
+ * when every check passed, else the number of failures), 3 after the
+ * survivor check (word1 = gets answered, word2 = gets refused with an
+ * error).  Then it waits to be ended.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../kv/kv.h"
+
+#define VLEN 100
+#define TXN 100
+
+static void key_of(unsigned i, char *k)
+{
+    snprintf(k, 16, "key%07u", i);
+}
+
+static void value_of(unsigned i, unsigned char *v)
+{
+    uint32_t x = i * 2654435761u + 12345;
+    for (unsigned j = 0; j < VLEN; j++) {
+        x = x * 1103515245u + 12345;
+        v[j] = (unsigned char)(x >> 16);
+    }
+}
+
+static void report(cel_badge ep, uint64_t w0, uint64_t w1, uint64_t w2, const char *text)
+{
+    cel_ep_msg m = { .word = { w0, w1, w2 } };
+    snprintf(m.text, sizeof m.text, "%s", text);
+    cel_ep_send(ep, &m);
+}
+
+static void log_line(cel_fs *fs, int fd, const char *line)
+{
+    if (fd >= 0)
+        cel_fs_write(fs, fd, line, strlen(line));
+}
+
+static unsigned put_range(cel_kvc *kv, unsigned from, unsigned to)
+{
+    unsigned bad = 0;
+    char k[16];
+    unsigned char v[VLEN];
+    for (unsigned i = from; i < to; i++) {
+        if ((i - from) % TXN == 0 && cel_kvc_begin(kv))
+            bad++;
+        key_of(i, k);
+        value_of(i, v);
+        bad += cel_kvc_put(kv, k, strlen(k), v, VLEN) != 0;
+        if ((i - from) % TXN == TXN - 1 || i + 1 == to)
+            bad += cel_kvc_commit(kv) != 0;
+    }
+    return bad;
+}
+
+static unsigned verify(cel_kvc *kv, unsigned n)
+{
+    unsigned bad = 0;
+    char k[16];
+    unsigned char v[VLEN], got[VLEN * 2];
+    for (unsigned i = 0; i < n; i++) {
+        size_t len = 0;
+        key_of(i, k);
+        value_of(i, v);
+        int rc = cel_kvc_get(kv, k, strlen(k), got, sizeof got, &len);
+        bad += rc || len != VLEN || memcmp(v, got, VLEN);
+    }
+    bad += cel_kvc_begin(kv) != 0;
+    for (unsigned i = 0; i < n; i += 10) {
+        key_of(i, k);
+        bad += cel_kvc_del(kv, k, strlen(k)) != 0;
+    }
+    bad += cel_kvc_commit(kv) != 0;
+    for (unsigned i = 0; i < n; i++) {
+        size_t len = 0;
+        key_of(i, k);
+        int rc = cel_kvc_get(kv, k, strlen(k), got, sizeof got, &len);
+        bad += i % 10 ? rc != 0 : rc != -ENOENT;
+    }
+    return bad;
+}
+
+/* After a crash: do gets still get an answer (a value or an error)? */
+static void survivor_check(cel_kvc *kv, unsigned *answered, unsigned *refused)
+{
+    char k[16];
+    unsigned char got[VLEN * 2];
+    for (unsigned i = 1; i < 11; i++) {
+        size_t len = 0;
+        key_of(i, k);
+        int rc = cel_kvc_get(kv, k, strlen(k), got, sizeof got, &len);
+        if (rc == -EPIPE || rc == -ECONNRESET)
+            ++*refused;
+        else
+            ++*answered;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const cel_self *self = cel_self_info();
+    char mode[16] = "", ns[32] = "";
+    unsigned n = 0;
+    char pause[8] = "";
+    if (argc != 2 || sscanf(argv[1], "%15[a-z]:%31[a-z0-9-]:%u:%7s", mode, ns, &n, pause) < 3 ||
+        n == 0 || self->n_pass < 3 + (strcmp(mode, "remote") == 0)) {
+        fprintf(stderr, "cel-kvclient: usage: cel-kvclient lib|remote:NS:N[:pause]\n");
+        return 2;
+    }
+    cel_badge rep = self->pass[0], ctl = self->pass[1];
+    static cel_fs fs;
+    static cel_session store;
+    cel_kvc kv = { 0 };
+    int rc = cel_fs_mount(self->pass[2], ns, &fs);
+    if (!rc && strcmp(mode, "lib") == 0)
+        rc = cel_kv_open(&fs, "kv.db", &kv.local);
+    else if (!rc)
+        rc = cel_session_open(self->pass[3], "", &store), kv.remote = &store;
+    if (rc) {
+        report(rep, 2, 1, 0, "cannot reach the store");
+        return 1;
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int log = cel_fs_open(&fs, "client.log", CEL_O_CREAT | CEL_O_TRUNC);
+    log_line(&fs, log, "start\n");
+    unsigned bad = put_range(&kv, 0, n / 2);
+    log_line(&fs, log, "half\n");
+    report(rep, 1, bad, 0, "half");
+    if (strcmp(pause, "pause") == 0) {
+        cel_ep_msg go;
+        cel_ep_recv(ctl, &go);
+        unsigned answered = 0, refused = 0;
+        survivor_check(&kv, &answered, &refused);
+        report(rep, 3, answered, refused, "survivor");
+    } else {
+        bad += put_range(&kv, n / 2, n);
+        bad += verify(&kv, n);
+        log_line(&fs, log, bad ? "failed\n" : "ok\n");
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (getenv("CEL_KV_TIMING"))    /* bench/kv */
+            printf("kv_workload_ns %lld\n", (long long)(t1.tv_sec - t0.tv_sec) * 1000000000 +
+                                                (t1.tv_nsec - t0.tv_nsec));
+        fflush(stdout);     /* it ends by SIGKILL */
+        char text[64];
+        snprintf(text, sizeof text, "%u puts, %u gets: %u failure(s)", n, 2 * n, bad);
+        report(rep, 2, bad, 0, text);
+    }
+    for (;;)    /* until the driver ends (it is linked to it) */
+        poll(NULL, 0, -1);
+}

@@ -1,0 +1,7 @@
+/* cel-kvstore: the resource server of src/cellulos/servers/kvstore.c as a PD program. */
+#include "../kv/kv.h"
+
+int main(int argc, char **argv)
+{
+    return cel_kvstore_main(argc, argv);
+}
