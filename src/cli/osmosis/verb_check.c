@@ -125,4 +125,4 @@ static int run(int argc, char **argv)
     return st;
 }
 
-OSM_VERB(check, "check", run, "verify the well-formedness rules (MODEL.md 1)");
+OSM_VERB(check, "check", run, "verify the well-formedness rules (MODEL.md §1)");
