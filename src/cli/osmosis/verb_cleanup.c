@@ -25,6 +25,18 @@ static void json_depth(osm_json *j, const char *key, uint32_t d)
         osm_json_uint(j, d);
 }
 
+static int cmp_by_id(const void *a, const void *b, void *store)
+{
+    return strcmp(osm_node_id(store, *(const osm_id *)a), osm_node_id(store, *(const osm_id *)b));
+}
+
+/* Sort IDs by their string ID, so both outputs list them the same way. */
+static void sort_ids(const osm_store *s, osm_id *v, size_t n)
+{
+    if (n > 1)
+        qsort_r(v, n, sizeof *v, cmp_by_id, (void *)s);
+}
+
 static void print_list(const osm_store *s, const char *what, const osm_id *v, size_t n)
 {
     printf("  %-18s %6zu ", what, n);
@@ -81,6 +93,9 @@ static int run(int argc, char **argv)
         qcli_close(&c);
         return st;
     }
+    sort_ids(s, r.pds, r.n_pds);
+    sort_ids(s, r.spaces, r.n_spaces);
+    sort_ids(s, r.resources, r.n_resources);
     if (c.json) {
         osm_json j;
         osm_json_init(&j, stdout, false);
