@@ -19,7 +19,13 @@ done
 expect_status 0 "$OSMOSIS" extract linux --pid "$S" --pages -o p1.csv
 expect_status 0 "$OSMOSIS" check p1.csv
 expect_status 0 "$OSMOSIS" extract linux --pid "$S" --pages -o p2.csv
-cmp -s p1.csv p2.csv || fail "two extractions of a sleeping process differ"
+# The kernel may move a page once (compaction under load): then a third
+# extraction must agree with the second.
+if ! cmp -s p1.csv p2.csv; then
+    echo "first two extractions differ (a page moved?):"; diff p1.csv p2.csv | head -n 6
+    expect_status 0 "$OSMOSIS" extract linux --pid "$S" --pages -o p3.csv
+    cmp -s p2.csv p3.csv || fail "extractions of a sleeping process keep differing: $(diff p2.csv p3.csv | head -n 6)"
+fi
 expect_status 0 "$OSMOSIS" extract linux --help
 expect_contains "$out" "--proc DIR"
 echo ok
