@@ -169,6 +169,12 @@ int cel_pd_hello(cel_root *r, cel_pd *pd, int listener, cel_msg *m)
     pd->listener = listener;
     if (cel_epoll_add(r, listener, CEL_TAG_SECCOMP, pd->num))
         return -ENOMEM;
+    cel_pd_hello_reply(pd, m);
+    return 0;
+}
+
+void cel_pd_hello_reply(cel_pd *pd, cel_msg *m)
+{
     pd->hello = true;
     cel_b_hello_r *h = &m->u.hello_r;
     memset(&m->u, 0, sizeof m->u);
@@ -178,7 +184,6 @@ int cel_pd_hello(cel_root *r, cel_pd *pd, int listener, cel_msg *m)
     h->n_pass = pd->n_pass;
     memcpy(h->pass, pd->pass, sizeof h->pass);
     snprintf(h->pd_id, sizeof h->pd_id, "%s", pd->id);
-    return 0;
 }
 
 int cel_pd_create(cel_root *r, cel_pd *pd, cel_msg *m)

@@ -204,6 +204,8 @@ int cel_model_dump_memfd(cel_root *r, size_t *bytes);
 cel_pd *cel_pd_spawn(cel_root *r, const char *program, const char *arg, cel_pd *creator,
                      bool linked, uint64_t fault_ep, int *err);
 int cel_pd_hello(cel_root *r, cel_pd *pd, int listener, cel_msg *rep);
+/* Fill the HELLO reply (its badges, passed caps, ID) and mark pd greeted. */
+void cel_pd_hello_reply(cel_pd *pd, cel_msg *m);
 int cel_pd_create(cel_root *r, cel_pd *pd, cel_msg *m);
 int cel_pd_wait(cel_root *r, cel_pd *pd, cel_msg *m, bool *deferred);
 int cel_pd_killcall(cel_root *r, cel_pd *pd, cel_msg *m);

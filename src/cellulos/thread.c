@@ -135,15 +135,7 @@ int cel_thread_hello(cel_root *r, cel_pd *t, int listener, cel_msg *m)
         return -EPERM;
     }
     t->tid = tid;
-    t->hello = true;
-    cel_b_hello_r *h = &m->u.hello_r;
-    memset(&m->u, 0, sizeof m->u);
-    h->self = cel_badge_make(CEL_T_PD, 0, 0, t->num);
-    h->ads = cel_holds_find_obj(&t->holds, t->ads);
-    h->vcpu = cel_holds_find_obj(&t->holds, t->vcpu);
-    h->n_pass = t->n_pass;
-    memcpy(h->pass, t->pass, sizeof h->pass);
-    snprintf(h->pd_id, sizeof h->pd_id, "%s", t->id);
+    cel_pd_hello_reply(t, m);
     return 0;
 }
 

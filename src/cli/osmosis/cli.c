@@ -71,6 +71,18 @@ int cli_out_open(cli_out *o, const char *path)
         o->f = stdout;
         return 0;
     }
+    /* A device or FIFO (/dev/null, a pipe) is written in place: renaming a
+     * temporary file over it would replace the device with a plain file. */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
+        o->f = fopen(path, "w");
+        if (!o->f) {
+            fprintf(stderr, "osmosis: cannot write %s: %s\n", path, strerror(errno));
+            return -1;
+        }
+        o->direct = true;
+        return 0;
+    }
     o->path = strdup(path);
     if (!o->path || asprintf(&o->tmp, "%s.tmp.XXXXXX", path) < 0) {
         free(o->path);
@@ -98,6 +110,13 @@ int cli_out_open(cli_out *o, const char *path)
 
 int cli_out_commit(cli_out *o)
 {
+    if (o->direct) {
+        int bad = ferror(o->f) | (fclose(o->f) != 0);
+        memset(o, 0, sizeof *o);
+        if (bad)
+            fprintf(stderr, "osmosis: write error: %s\n", strerror(errno));
+        return bad ? -1 : 0;
+    }
     if (!o->path) {
         if (fflush(stdout) != 0) {
             fprintf(stderr, "osmosis: write error on stdout: %s\n", strerror(errno));
@@ -156,6 +175,11 @@ int cli_state_format_parse(const char *name)
 
 void cli_out_abort(cli_out *o)
 {
+    if (o->direct) {
+        fclose(o->f);
+        memset(o, 0, sizeof *o);
+        return;
+    }
     if (!o->path)
         return;
     if (o->f)

@@ -62,6 +62,7 @@ void cli_print_diags(const char *name, const osm_diags *d);
 typedef struct cli_out {
     FILE *f;
     char *path, *tmp;
+    bool direct;        /* a device or FIFO, written in place */
 } cli_out;
 int cli_out_open(cli_out *o, const char *path);     /* 0 or -1 (message printed) */
 int cli_out_commit(cli_out *o);                     /* 0 or -1; closes */
