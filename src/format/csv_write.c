@@ -49,12 +49,10 @@ static void line_putc(csv_line *l, char c)
  * leading or trailing blanks (then it needs quotes). */
 static size_t field_scan(const char *s, bool *quote)
 {
-    size_t n = 0;
-    bool q = false;
-    for (; s[n]; n++) {
-        char c = s[n];
-        q |= c == ',' || c == '"' || c == '\r' || c == '\n';
-    }
+    size_t n = strcspn(s, ",\"\r\n");   /* vectorised in libc */
+    bool q = s[n] != '\0';
+    if (q)
+        n += strlen(s + n);
     if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
         q = true;
     *quote = q;

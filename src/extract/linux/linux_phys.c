@@ -45,9 +45,11 @@ int lx_phys_init(lx_ctx *c)
 static osm_id phys_space(lx_ctx *c, uint64_t pfn)
 {
     uint64_t pa = pfn * 4096;
-    size_t i = 0;
-    while (i < c->n_ram && !(pa >= c->ram[i].start && pa <= c->ram[i].end))
-        i++;
+    size_t i = c->ram_last;         /* frames come in runs: try the last range first */
+    if (!(i < c->n_ram && pa >= c->ram[i].start && pa <= c->ram[i].end))
+        for (i = 0; i < c->n_ram && !(pa >= c->ram[i].start && pa <= c->ram[i].end); i++)
+            ;
+    c->ram_last = i;
     if (c->ram_space[i] != OSM_NONE)
         return c->ram_space[i];
     char id[48], extra[96];
@@ -168,7 +170,6 @@ typedef struct lx_mo_set {
     const uint64_t *b;
     size_t nb;
     osm_id *mo;                     /* [nb] MO node per interval, or OSM_NONE */
-    osm_id *space;                  /* [nb] its physical-memory space */
     osm_id *last_vmr, *last_edge;   /* [nb] the latest VMR -> MO map, to merge repeats */
     osm_id t_mo;                    /* interned "MO" */
 } lx_mo_set;
@@ -193,7 +194,6 @@ static osm_id mo_node(lx_ctx *c, lx_mo_set *ms, size_t k)
     osm_id mo = osm_store_add_node_n(c->s, OSM_RESOURCE, id, il, ms->t_mo, extra, el);
     if (mo == OSM_NONE || lx_subset(c, mo, sp) < 0)
         return OSM_NONE;
-    ms->space[k] = sp;
     return ms->mo[k] = mo;
 }
 
@@ -218,7 +218,8 @@ static int map_frame(lx_ctx *c, lx_mo_set *ms, size_t k, osm_id vmr, osm_id ads,
                      osm_id *mapped_space)
 {
     osm_id mo = mo_node(c, ms, k);
-    if (mo == OSM_NONE)
+    osm_id sp = phys_space(c, ms->b[k]);
+    if (mo == OSM_NONE || sp == OSM_NONE)
         return -1;
     if (ms->last_vmr[k] == vmr) {
         osm_edge e;
@@ -232,12 +233,12 @@ static int map_frame(lx_ctx *c, lx_mo_set *ms, size_t k, osm_id vmr, osm_id ads,
         return -1;
     ms->last_vmr[k] = vmr;
     ms->last_edge[k] = e;
-    if (*mapped_space == ms->space[k])
+    if (*mapped_space == sp)
         return 0;
-    *mapped_space = ms->space[k];
-    if (osm_store_find_edge(c->s, OSM_MAP, ads, ms->space[k], OSM_NONE) != OSM_NONE)
+    *mapped_space = sp;
+    if (osm_store_find_edge(c->s, OSM_MAP, ads, sp, OSM_NONE) != OSM_NONE)
         return 0;
-    return osm_store_add_edge(c->s, OSM_MAP, ads, ms->space[k], 0, OSM_NONE, NULL) == OSM_NONE
+    return osm_store_add_edge(c->s, OSM_MAP, ads, sp, 0, OSM_NONE, NULL) == OSM_NONE
                ? -1 : 0;
 }
 
@@ -291,10 +292,9 @@ int lx_phys_commit(lx_ctx *c)
     int rc = b && ms.t_mo != OSM_NONE ? 0 : -1;
     if (rc == 0) {
         ms.mo = malloc(ms.nb * sizeof *ms.mo);
-        ms.space = malloc(ms.nb * sizeof *ms.space);
         ms.last_vmr = malloc(ms.nb * sizeof *ms.last_vmr);
         ms.last_edge = malloc(ms.nb * sizeof *ms.last_edge);
-        rc = ms.mo && ms.space && ms.last_vmr && ms.last_edge ? 0 : -1;
+        rc = ms.mo && ms.last_vmr && ms.last_edge ? 0 : -1;
     }
     if (rc == 0) {
         memset(ms.mo, 0xff, ms.nb * sizeof *ms.mo);     /* OSM_NONE */
@@ -309,7 +309,6 @@ int lx_phys_commit(lx_ctx *c)
         rc = hold_frames(c, &ms);
     free(b);
     free(ms.mo);
-    free(ms.space);
     free(ms.last_vmr);
     free(ms.last_edge);
     return rc;
