@@ -80,6 +80,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     void *q = realloc(*p, c * elem);
     if (!q)
         return -1;
+    osm_mem_hint_huge(q, c * elem);
     *p = q;
     *cap = c;
     return 0;

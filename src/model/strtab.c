@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "store_internal.h"
 #include "strtab.h"
@@ -33,6 +34,22 @@ uint32_t osm_hash_bytes(const char *p, size_t n)
     h *= 0xff51afd7ed558ccdull;
     h ^= h >> 33;
     return (uint32_t)h;
+}
+
+void osm_mem_hint_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = 2u << 20;
+    if (bytes < 2 * huge)
+        return;
+    uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t hi = ((uintptr_t)p + bytes) & ~(huge - 1);
+    if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_HUGEPAGE);  /* a hint: failure is harmless */
+#else
+    (void)p;
+    (void)bytes;
+#endif
 }
 
 void osm_arena_free(osm_arena *a)
@@ -63,6 +80,7 @@ uint32_t osm_arena_put(osm_arena *a, const char *s, size_t n)
             return UINT32_MAX;
         if (inside)
             s = b + s_off;
+        osm_mem_hint_huge(b, cap);
         if (!a->buf) {
             b[0] = '\0';        /* offset 0: the empty string */
             a->len = 1;
@@ -115,6 +133,7 @@ static int hindex_rehash(osm_hindex *h, size_t cap)
     osm_hslot *slots = malloc(cap * sizeof *slots);
     if (!slots)
         return -1;
+    osm_mem_hint_huge(slots, cap * sizeof *slots);
     for (size_t i = 0; i < cap; i++)
         slots[i] = (osm_hslot){ 0, OSM_NONE };
     for (size_t i = 0; i < h->cap; i++) {

@@ -5,9 +5,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -45,10 +47,11 @@ static uint64_t link_inode(const char *s)
 
 static void gather_ns(int pidfd, osm_lx_proc *p)
 {
-    char path[32], link[128];
+    static const char *const paths[LX_NS_COUNT] = { "ns/cgroup", "ns/ipc", "ns/mnt", "ns/net",
+                                                    "ns/pid", "ns/time", "ns/user", "ns/uts" };
+    char link[128];
     for (int i = 0; i < LX_NS_COUNT; i++) {
-        snprintf(path, sizeof path, "ns/%s", lx_ns_names[i]);
-        if (lx_readlink(pidfd, path, link, sizeof link) > 0)
+        if (lx_readlink(pidfd, paths[i], link, sizeof link) > 0)
             p->ns[i] = link_inode(link);
     }
 }
@@ -170,6 +173,87 @@ static bool fd_device(lx_ctx *c, const lx_mount_table *mt, const osm_lx_proc *p,
     return false;
 }
 
+/* Open flags of descriptor `name` from fdinfo (opening fdinfo/ on first
+ * use); false if unreadable (closed since, or denied). */
+static bool fd_info(lx_ctx *c, int pidfd, int *infodir, const char *name, osm_lx_fdinfo *fi)
+{
+    if (*infodir == -1)
+        *infodir = openat(pidfd, "fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (*infodir < 0) {
+        *infodir = -2;              /* do not retry */
+        return false;
+    }
+    return lx_read_file(*infodir, name, &c->buf2) == 0 &&
+           osm_lx_parse_fdinfo(c->buf2.p, c->buf2.len, fi) == 0;
+}
+
+/* Live shortcut for descriptors whose identity is in the link (sockets,
+ * pipes, anon inodes but eventfd): the access mode without reading fdinfo.
+ * A socket is always open read-write; otherwise the fd link's own mode
+ * carries FMODE_READ/FMODE_WRITE as u+r / u+w (an O_PATH fd has neither).
+ * Returns false when fdinfo is needed, else sets *perms (0 = skip it). */
+static bool fd_link_perms(int fddir, const char *name, const lx_fd *f, uint8_t *perms)
+{
+    struct stat sb;
+    switch (f->kind) {
+    case LX_FD_SOCKET:
+        *perms = OSM_PERM_R | OSM_PERM_W;
+        return true;
+    case LX_FD_PIPE:
+    case LX_FD_SIGNALFD:
+    case LX_FD_TIMERFD:
+    case LX_FD_ANON:
+        if (fstatat(fddir, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+            return false;
+        *perms = (uint8_t)((sb.st_mode & S_IRUSR ? OSM_PERM_R : 0) |
+                           (sb.st_mode & S_IWUSR ? OSM_PERM_W : 0));
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* One descriptor: 1 keep f, 0 skip it. */
+static int gather_fd(lx_ctx *c, int pidfd, int fddir, int *infodir, const lx_mount_table *mt,
+                     const osm_lx_proc *p, const char *name, lx_fd *f)
+{
+    char link[OSM_LX_PATH_MAX];
+    memset(f, 0, sizeof *f);
+    f->fd = atoi(name);
+    if (lx_readlink(fddir, name, link, sizeof link) < 0)
+        return 0;               /* closed since the listing */
+    classify_fd(link, f);
+    uint8_t perms;
+    if (c->o->live && fd_link_perms(fddir, name, f, &perms)) {
+        f->perms = perms;
+        return perms != 0;
+    }
+    osm_lx_fdinfo fi;
+    if (!fd_info(c, pidfd, infodir, name, &fi))
+        return 0;
+    if (fi.flags & O_PATH)
+        return 0;               /* O_PATH grants no access to the contents */
+    f->perms = open_perms(fi.flags);
+    if (f->kind == LX_FD_FILE || f->kind == LX_FD_DEVICE || f->kind == LX_FD_MEMFD) {
+        f->ino = fi.ino;
+        if (!fd_device(c, mt, p, fddir, name, &fi, f))
+            f->kind = LX_FD_ANON;   /* no stable identity: private to this fd */
+    }
+    if (f->kind == LX_FD_EVENTFD && fi.have_eventfd_id)
+        f->anon_id = fi.eventfd_id + 1;
+    return 1;
+}
+
+/* A raw getdents64 record (glibc's readdir would add an fcntl and a
+ * malloc per directory). */
+struct lx_dirent64 {
+    uint64_t d_ino;
+    int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
 static int gather_fds(lx_ctx *c, int pidfd, osm_lx_proc *p)
 {
     int fddir = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -179,52 +263,38 @@ static int gather_fds(lx_ctx *c, int pidfd, osm_lx_proc *p)
         p->fds_denied = true;
         return 0;
     }
-    int infodir = openat(pidfd, "fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = fdopendir(fddir);
-    if (!d) {
-        close(fddir);
-        if (infodir >= 0)
-            close(infodir);
-        return -1;
-    }
-    lx_mount_table *mt = lx_mounts_for(c, p, pidfd);
+    int infodir = -1;
+    const lx_mount_table *mt = lx_mounts_for(c, p, pidfd);
     size_t cap = 0;
     int rc = 0;
-    struct dirent *de;
-    char link[OSM_LX_PATH_MAX];
-    errno = 0;
-    while ((de = readdir(d))) {
-        if (de->d_name[0] < '0' || de->d_name[0] > '9')
-            continue;
-        lx_fd f;
-        memset(&f, 0, sizeof f);
-        f.fd = atoi(de->d_name);
-        if (lx_readlink(fddir, de->d_name, link, sizeof link) < 0)
-            continue;           /* closed since readdir */
-        classify_fd(link, &f);
-        osm_lx_fdinfo fi;
-        if (infodir < 0 || lx_read_file(infodir, de->d_name, &c->buf2) < 0 ||
-            osm_lx_parse_fdinfo(c->buf2.p, c->buf2.len, &fi) < 0)
-            continue;
-        if (fi.flags & O_PATH)
-            continue;           /* O_PATH grants no access to the contents */
-        f.perms = open_perms(fi.flags);
-        if (f.kind == LX_FD_FILE || f.kind == LX_FD_DEVICE || f.kind == LX_FD_MEMFD) {
-            f.ino = fi.ino;
-            if (!fd_device(c, mt, p, dirfd(d), de->d_name, &fi, &f))
-                f.kind = LX_FD_ANON;    /* no stable identity: private to this fd */
-        }
-        if (f.kind == LX_FD_EVENTFD && fi.have_eventfd_id)
-            f.anon_id = fi.eventfd_id + 1;
-        lx_fd *v = grow(p->fd, &cap, p->n_fd, sizeof *v);
-        if (!v) {
-            rc = -1;
+    char dents[16384] __attribute__((aligned(8)));
+    for (;;) {
+        long n = syscall(SYS_getdents64, fddir, dents, sizeof dents);
+        if (n <= 0)
             break;
+        /* /proc fills the buffer until the next entry does not fit: a
+         * listing this short is the whole directory (saves a call). */
+        bool last = (size_t)n + 512 <= sizeof dents;
+        for (long off = 0; off < n && rc == 0;) {
+            const struct lx_dirent64 *de = (const void *)(dents + off);
+            off += de->d_reclen;
+            if (de->d_name[0] < '0' || de->d_name[0] > '9')
+                continue;
+            lx_fd f;
+            if (!gather_fd(c, pidfd, fddir, &infodir, mt, p, de->d_name, &f))
+                continue;
+            lx_fd *v = grow(p->fd, &cap, p->n_fd, sizeof *v);
+            if (!v)
+                rc = -1;
+            else {
+                p->fd = v;
+                v[p->n_fd++] = f;
+            }
         }
-        p->fd = v;
-        v[p->n_fd++] = f;
+        if (rc || last)
+            break;
     }
-    closedir(d);
+    close(fddir);
     if (infodir >= 0)
         close(infodir);
     return rc;
@@ -319,9 +389,11 @@ static int gather_body(lx_ctx *c, int pidfd, osm_lx_proc *p)
         return r;
     if (!c->o->no_phys && !p->maps_denied && (r = lx_gather_frames(c, pidfd, p)) != 0)
         return r;
-    /* A process reaped during the scan leaves an empty stat behind. */
-    if (c->o->live && (lx_read_file(pidfd, "stat", &c->buf2) < 0 || c->buf2.len == 0))
-        return errno == ENOMEM ? -1 : 1;
+    /* A process reaped during the scan may have left empty files behind:
+     * it must still exist now (a zombie still does; kill(0) probes without
+     * signalling, EPERM means it exists). */
+    if (c->o->live && kill(p->pid, 0) < 0 && errno == ESRCH)
+        return 1;
     return 0;
 }
 

@@ -87,7 +87,7 @@ typedef struct lx_ctx {
     lx_mount_table *mounts;         /* per mount namespace */
     size_t n_mounts;
     osm_lx_range *ram;              /* System RAM ranges (PHYS spaces) */
-    size_t n_ram;
+    size_t n_ram, ram_last;         /* ram_last: the range phys_space hit last */
     osm_id *ram_space;
     osm_id kernel;
     osm_lx_proc *procs;             /* committed processes, pid order */

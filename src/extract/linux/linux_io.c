@@ -23,6 +23,12 @@ static int buf_reserve(lx_buf *b, size_t want)
     return 0;
 }
 
+/* Slack that proves a short read was the end: no /proc or cgroup record
+ * (a maps line is at most a path and a hundred bytes) is this long, and a
+ * seq_file read stops short of the buffer only at the end or before a
+ * record that no longer fits.  Saves the second read() returning 0. */
+enum { LX_READ_SLACK = 8192, LX_READ_MIN = 64 * 1024 };
+
 int lx_read_file(int dirfd, const char *path, lx_buf *b)
 {
     b->len = 0;
@@ -30,19 +36,20 @@ int lx_read_file(int dirfd, const char *path, lx_buf *b)
     if (fd < 0)
         return -1;
     for (;;) {
-        if (buf_reserve(b, b->len + 4096) < 0)
+        if (buf_reserve(b, b->len + LX_READ_MIN) < 0)
             break;
-        ssize_t n = read(fd, b->p + b->len, b->cap - b->len - 1);
+        size_t room = b->cap - b->len - 1;
+        ssize_t n = read(fd, b->p + b->len, room);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             break;
-        if (n == 0) {
+        b->len += (size_t)n;
+        if (n == 0 || (size_t)n + LX_READ_SLACK <= room) {
             b->p[b->len] = '\0';
             close(fd);
             return 0;
         }
-        b->len += (size_t)n;
     }
     int e = errno;
     close(fd);

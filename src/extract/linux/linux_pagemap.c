@@ -71,7 +71,24 @@ static int append_runs(lx_vmr *v, size_t *cap, const osm_lx_run *r, size_t n, ui
     return 0;
 }
 
-/* Read and decode the pagemap entries of pages [first, first + n). */
+/* Decode n pagemap entries into v's runs; page0 is the index of pm[0]
+ * relative to v's first page. */
+static int decode_into(lx_ctx *c, lx_vmr *v, size_t *cap, const uint64_t *pm, size_t n,
+                       uint64_t page0)
+{
+    for (size_t done = 0; done < n;) {
+        size_t used;
+        size_t k = osm_lx_decode_pagemap(pm + done, n - done, c->o->pages, c->runs,
+                                         c->runs_cap, &used, &c->rep->frames_hidden);
+        if (append_runs(v, cap, c->runs, k, page0 + done, c->o->pages) < 0)
+            return -1;
+        done += used;
+    }
+    return 0;
+}
+
+/* Read and decode the pagemap entries of pages [first, first + n) of one
+ * mapping (the path without PAGEMAP_SCAN). */
 static int scan_pages(lx_ctx *c, int pmfd, lx_vmr *v, size_t *cap, uint64_t first, uint64_t n)
 {
     uint64_t vpage0 = v->v.start / LX_PAGE;
@@ -83,14 +100,49 @@ static int scan_pages(lx_ctx *c, int pmfd, lx_vmr *v, size_t *cap, uint64_t firs
         size_t m = (size_t)got / sizeof *c->pm;
         if (m == 0)
             return 1;
-        for (size_t done = 0; done < m;) {
-            size_t used;
-            size_t k = osm_lx_decode_pagemap(c->pm + done, m - done, c->o->pages, c->runs,
-                                             c->runs_cap, &used, &c->rep->frames_hidden);
-            if (append_runs(v, cap, c->runs, k, first + done - vpage0,
-                            c->o->pages) < 0)
+        if (decode_into(c, v, cap, c->pm, m, first - vpage0) < 0)
+            return -1;
+        first += m;
+        n -= m;
+    }
+    return 0;
+}
+
+/* The process's present pages, gathered over the whole address space. */
+typedef struct lx_frames_walk {
+    osm_lx_proc *p;
+    size_t *caps;                   /* [n_vmr] run capacity of each VMR */
+    size_t vi;                      /* first VMR not yet fully decoded */
+} lx_frames_walk;
+
+/* Read pages [first, first + n) of the address space and decode each
+ * piece into the VMR it falls in (spans come in address order). */
+static int read_span(lx_ctx *c, int pmfd, lx_frames_walk *w, uint64_t first, uint64_t n)
+{
+    osm_lx_proc *p = w->p;
+    while (n) {
+        size_t want = n < c->pm_cap ? (size_t)n : c->pm_cap;
+        ssize_t got = pread(pmfd, c->pm, want * sizeof *c->pm, (off_t)(first * sizeof *c->pm));
+        if (got < 0)
+            return lx_gone(errno) ? 1 : 2;
+        size_t m = (size_t)got / sizeof *c->pm;
+        if (m == 0)
+            return 1;
+        uint64_t at = first, end = first + m;
+        while (w->vi < p->n_vmr && at < end) {
+            lx_vmr *v = &p->vmr[w->vi];
+            uint64_t vs = v->v.start / LX_PAGE, ve = v->v.end / LX_PAGE;
+            if (ve <= at) {
+                w->vi++;
+                continue;
+            }
+            if (vs >= end)
+                break;
+            uint64_t a = at > vs ? at : vs, b = end < ve ? end : ve;
+            if (decode_into(c, v, &w->caps[w->vi], c->pm + (a - first), (size_t)(b - a),
+                            a - vs) < 0)
                 return -1;
-            done += used;
+            at = b;
         }
         first += m;
         n -= m;
@@ -98,14 +150,28 @@ static int scan_pages(lx_ctx *c, int pmfd, lx_vmr *v, size_t *cap, uint64_t firs
     return 0;
 }
 
-/* Present ranges of one mapping through PAGEMAP_SCAN; 0, 1 gone, 2 failed
- * (fall back), -1 ENOMEM. */
-static int scan_present(lx_ctx *c, int pmfd, lx_vmr *v, size_t *cap)
+/* Present pages closer than this are read in one pread (the entries in
+ * between cost 8 bytes each and decode to nothing). */
+enum { LX_SPAN_GAP = 512 };
+
+/* All present ranges of the process in PAGEMAP_SCAN calls over its whole
+ * address space (not one per mapping), read in as few spans as possible.
+ * 0, 1 gone, 2 failed (fall back), -1 ENOMEM. */
+static int scan_present(lx_ctx *c, int pmfd, lx_frames_walk *w)
 {
+    const osm_lx_proc *p = w->p;
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < p->n_vmr; i++) {
+        if (!strcmp(p->vmr[i].v.path, "[vsyscall]"))
+            continue;
+        lo = p->vmr[i].v.start < lo ? p->vmr[i].v.start : lo;
+        hi = p->vmr[i].v.end > hi ? p->vmr[i].v.end : hi;
+    }
     struct page_region vec[LX_SCAN_VEC];
-    uint64_t at = v->v.start;
-    while (at < v->v.end) {
-        struct pm_scan_arg a = { .size = sizeof a, .start = at, .end = v->v.end,
+    uint64_t s0 = 0, s1 = 0;        /* the span being collected, in pages */
+    bool have = false;
+    for (uint64_t at = lo; at < hi;) {
+        struct pm_scan_arg a = { .size = sizeof a, .start = at, .end = hi,
                                  .vec = (uintptr_t)vec, .vec_len = LX_SCAN_VEC,
                                  .category_mask = PAGE_IS_PRESENT,
                                  .return_mask = PAGE_IS_PRESENT };
@@ -113,14 +179,51 @@ static int scan_present(lx_ctx *c, int pmfd, lx_vmr *v, size_t *cap)
         if (n < 0)
             return lx_gone(errno) ? 1 : 2;
         for (int i = 0; i < n; i++) {
-            int r = scan_pages(c, pmfd, v, cap, vec[i].start / LX_PAGE,
-                               (vec[i].end - vec[i].start) / LX_PAGE);
+            uint64_t s = vec[i].start / LX_PAGE, e = vec[i].end / LX_PAGE;
+            if (have && s <= s1 + LX_SPAN_GAP) {
+                s1 = e > s1 ? e : s1;
+                continue;
+            }
+            int r = have ? read_span(c, pmfd, w, s0, s1 - s0) : 0;
             if (r)
                 return r;
+            s0 = s;
+            s1 = e;
+            have = true;
         }
         if (a.walk_end <= at)
             break;
         at = a.walk_end;
+    }
+    return have ? read_span(c, pmfd, w, s0, s1 - s0) : 0;
+}
+
+/* Without PAGEMAP_SCAN: every entry of each mapping (up to 64 GiB). */
+static int scan_each(lx_ctx *c, int pmfd, osm_lx_proc *p, size_t *caps)
+{
+    c->rep->no_pagemap_scan = true;
+    for (size_t i = 0; i < p->n_vmr; i++) {
+        lx_vmr *v = &p->vmr[i];
+        free(v->runs);              /* drop what a failed scan left */
+        v->runs = NULL;
+        v->n_runs = caps[i] = 0;
+    }
+    for (size_t i = 0; i < p->n_vmr; i++) {
+        lx_vmr *v = &p->vmr[i];
+        if (!strcmp(v->v.path, "[vsyscall]"))
+            continue;
+        if (v->v.end - v->v.start > LX_FULL_SCAN_MAX) {
+            c->rep->huge_skipped++;
+            continue;
+        }
+        int r = scan_pages(c, pmfd, v, &caps[i], v->v.start / LX_PAGE,
+                           (v->v.end - v->v.start) / LX_PAGE);
+        if (r == 2) {
+            c->rep->pagemap_denied++;
+            return 0;
+        }
+        if (r)
+            return r;
     }
     return 0;
 }
@@ -134,40 +237,22 @@ int lx_gather_frames(lx_ctx *c, int pidfd, osm_lx_proc *p)
         c->rep->pagemap_denied++;   /* if it is gone, the final check says so */
         return 0;
     }
-    if (ensure_scratch(c) < 0) {
+    size_t *caps = calloc(p->n_vmr, sizeof *caps);
+    if (!caps || ensure_scratch(c) < 0) {
+        free(caps);
         close(pmfd);
         return -1;
     }
-    int rc = 0;
-    for (size_t i = 0; i < p->n_vmr && rc == 0; i++) {
-        lx_vmr *v = &p->vmr[i];
-        size_t cap = 0;
-        if (!strcmp(v->v.path, "[vsyscall]"))
-            continue;
-        int r = 2;
-        if (c->pm_scan_ok != 0) {
-            r = scan_present(c, pmfd, v, &cap);
-            if (c->pm_scan_ok < 0)
-                c->pm_scan_ok = r != 2;
-        }
-        if (r == 2) {
-            c->rep->no_pagemap_scan = true;
-            free(v->runs);
-            v->runs = NULL;
-            v->n_runs = cap = 0;
-            if (v->v.end - v->v.start > LX_FULL_SCAN_MAX) {
-                c->rep->huge_skipped++;
-                continue;
-            }
-            r = scan_pages(c, pmfd, v, &cap, v->v.start / LX_PAGE,
-                           (v->v.end - v->v.start) / LX_PAGE);
-        }
-        if (r == 2) {
-            c->rep->pagemap_denied++;
-            break;
-        }
-        rc = r;
+    int r = 2;
+    if (c->pm_scan_ok != 0) {
+        lx_frames_walk w = { .p = p, .caps = caps };
+        r = scan_present(c, pmfd, &w);
+        if (c->pm_scan_ok < 0)
+            c->pm_scan_ok = r != 2;
     }
+    if (r == 2)
+        r = scan_each(c, pmfd, p, caps);
+    free(caps);
     close(pmfd);
-    return rc;
+    return r;
 }

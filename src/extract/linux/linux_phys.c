@@ -45,9 +45,11 @@ int lx_phys_init(lx_ctx *c)
 static osm_id phys_space(lx_ctx *c, uint64_t pfn)
 {
     uint64_t pa = pfn * 4096;
-    size_t i = 0;
-    while (i < c->n_ram && !(pa >= c->ram[i].start && pa <= c->ram[i].end))
-        i++;
+    size_t i = c->ram_last;         /* frames come in runs: try the last range first */
+    if (!(i < c->n_ram && pa >= c->ram[i].start && pa <= c->ram[i].end))
+        for (i = 0; i < c->n_ram && !(pa >= c->ram[i].start && pa <= c->ram[i].end); i++)
+            ;
+    c->ram_last = i;
     if (c->ram_space[i] != OSM_NONE)
         return c->ram_space[i];
     char id[48], extra[96];
@@ -63,27 +65,34 @@ static osm_id phys_space(lx_ctx *c, uint64_t pfn)
     return c->ram_space[i] = lx_node(c, OSM_SPACE, id, "MO", extra);
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Sort v[0..n) in place: LSD radix sort on the bytes that vary (frame
+ * numbers use the low five), several times faster than qsort on the two
+ * million boundaries of a --pages run.  -1 on ENOMEM. */
+static int sort_u64(uint64_t *v, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* One VMR -> MO map, collected so duplicates (the zero page, mapped many
- * times by one VMR) become one edge. */
-typedef struct lx_mo_map {
-    osm_id vmr, mo, ads, space;
-    uint8_t perms;
-} lx_mo_map;
-
-static int cmp_map(const void *a, const void *b)
-{
-    const lx_mo_map *x = a, *y = b;
-    if (x->vmr != y->vmr)
-        return x->vmr < y->vmr ? -1 : 1;
-    if (x->mo != y->mo)
-        return x->mo < y->mo ? -1 : 1;
-    return (x->perms > y->perms) - (x->perms < y->perms);
+    uint64_t any = 0;
+    for (size_t i = 0; i < n; i++)
+        any |= v[i];
+    uint64_t *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (!tmp)
+        return -1;
+    uint64_t *src = v, *dst = tmp;
+    for (unsigned shift = 0; shift < 64 && (any >> shift); shift += 8) {
+        size_t count[257] = { 0 };
+        for (size_t i = 0; i < n; i++)
+            count[((src[i] >> shift) & 0xff) + 1]++;
+        for (int d = 0; d < 256; d++)
+            count[d + 1] += count[d];
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+    free(tmp);
+    return 0;
 }
 
 /* Every run start and end, sorted and unique. */
@@ -104,7 +113,10 @@ static uint64_t *boundaries(lx_ctx *c, size_t *nb)
                 b[k++] = x->pfn;
                 b[k++] = x->pfn + x->n;
             }
-    qsort(b, k, sizeof *b, cmp_u64);
+    if (sort_u64(b, k) < 0) {
+        free(b);
+        return NULL;
+    }
     size_t u = 0;
     for (size_t i = 0; i < k; i++)
         if (!u || b[u - 1] != b[i])
@@ -113,35 +125,76 @@ static uint64_t *boundaries(lx_ctx *c, size_t *nb)
     return b;
 }
 
-/* The MO for frames [pfn, end), created on first use. */
-static osm_id mo_node(lx_ctx *c, uint64_t pfn, uint64_t end, osm_id *space)
+/* Index of pfn in the sorted boundaries b[0..n) (it is one of them). */
+static size_t boundary_index(const uint64_t *b, size_t n, uint64_t pfn)
 {
-    char id[40], extra[64];
-    snprintf(id, sizeof id, "MO_%llx", (unsigned long long)pfn);
-    *space = phys_space(c, pfn);
-    if (*space == OSM_NONE)
-        return OSM_NONE;
-    osm_id mo = osm_store_find(c->s, id);
-    if (mo != OSM_NONE)
-        return mo;
-    snprintf(extra, sizeof extra, "0x%llx_%llu_12", (unsigned long long)(pfn * 4096),
-             (unsigned long long)(end - pfn));
-    mo = osm_store_add_node(c->s, OSM_RESOURCE, id, "MO", extra);
-    if (mo == OSM_NONE || lx_subset(c, mo, *space) < 0)
-        return OSM_NONE;
-    return mo;
+    size_t lo = 0;
+    while (n > 1) {                 /* branch-free lower bound */
+        size_t half = n / 2;
+        lo = b[lo + half] <= pfn ? lo + half : lo;
+        n -= half;
+    }
+    return lo;
 }
 
-static int add_maps(lx_ctx *c, lx_mo_map *m, size_t n)
+/* Lower-case hex of v into out (no prefix); its length. */
+static size_t put_hex(char *out, uint64_t v)
 {
-    qsort(m, n, sizeof *m, cmp_map);
-    for (size_t i = 0; i < n; i++) {
-        if (i && m[i].vmr == m[i - 1].vmr && m[i].mo == m[i - 1].mo)
-            continue;           /* same frame again: the first (lowest perms) stands */
-        if (lx_map(c, m[i].vmr, m[i].ads, m[i].mo, m[i].space, m[i].perms) < 0)
-            return -1;
-    }
-    return 0;
+    char t[16];
+    size_t n = 0;
+    do {
+        t[n++] = "0123456789abcdef"[v & 15];
+        v >>= 4;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        out[i] = t[n - 1 - i];
+    return n;
+}
+
+static size_t put_dec(char *out, uint64_t v)
+{
+    char t[20];
+    size_t n = 0;
+    do {
+        t[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        out[i] = t[n - 1 - i];
+    return n;
+}
+
+/* The frames committed so far: one MO per elementary interval of the
+ * boundaries, found by index (no ID formatting or hash lookup per page). */
+typedef struct lx_mo_set {
+    const uint64_t *b;
+    size_t nb;
+    osm_id *mo;                     /* [nb] MO node per interval, or OSM_NONE */
+    osm_id *last_vmr, *last_edge;   /* [nb] the latest VMR -> MO map, to merge repeats */
+    osm_id t_mo;                    /* interned "MO" */
+} lx_mo_set;
+
+/* The MO for interval k (frames b[k] .. b[k+1]), created on first use:
+ * ID MO_<pfn hex>, EXTRA 0x<address>_<pages>_12.  OSM_NONE on ENOMEM. */
+static osm_id mo_node(lx_ctx *c, lx_mo_set *ms, size_t k)
+{
+    if (ms->mo[k] != OSM_NONE)
+        return ms->mo[k];
+    uint64_t pfn = ms->b[k], end = ms->b[k + 1];
+    osm_id sp = phys_space(c, pfn);
+    if (sp == OSM_NONE)
+        return OSM_NONE;
+    char id[40] = "MO_", extra[64] = "0x";
+    size_t il = 3 + put_hex(id + 3, pfn);
+    size_t el = 2 + put_hex(extra + 2, pfn * 4096);
+    extra[el++] = '_';
+    el += put_dec(extra + el, end - pfn);
+    memcpy(extra + el, "_12", 3);
+    el += 3;
+    osm_id mo = osm_store_add_node_n(c->s, OSM_RESOURCE, id, il, ms->t_mo, extra, el);
+    if (mo == OSM_NONE || lx_subset(c, mo, sp) < 0)
+        return OSM_NONE;
+    return ms->mo[k] = mo;
 }
 
 /* Perms of a VMR's map onto frames: a private mapping's frame that is not
@@ -158,52 +211,105 @@ static uint8_t frame_perms(const osm_lx_vma *v, bool exclusive)
     return p;
 }
 
+/* MAP vmr -> the MO of interval k (and the space map ads -> its space,
+ * checked once per pair).  A VMR reaching one frame twice (the zero page
+ * mapped many times) gets one edge with the lowest perms.  -1 on ENOMEM. */
+static int map_frame(lx_ctx *c, lx_mo_set *ms, size_t k, osm_id vmr, osm_id ads, uint8_t perms,
+                     osm_id *mapped_space)
+{
+    osm_id mo = mo_node(c, ms, k);
+    osm_id sp = phys_space(c, ms->b[k]);
+    if (mo == OSM_NONE || sp == OSM_NONE)
+        return -1;
+    if (ms->last_vmr[k] == vmr) {
+        osm_edge e;
+        osm_store_edge(c->s, ms->last_edge[k], &e);
+        if (perms < e.perms)
+            osm_edge_set_perms(c->s, ms->last_edge[k], perms);
+        return 0;
+    }
+    osm_id e = osm_store_add_edge(c->s, OSM_MAP, vmr, mo, perms, OSM_NONE, NULL);
+    if (e == OSM_NONE)
+        return -1;
+    ms->last_vmr[k] = vmr;
+    ms->last_edge[k] = e;
+    if (*mapped_space == sp)
+        return 0;
+    *mapped_space = sp;
+    if (osm_store_find_edge(c->s, OSM_MAP, ads, sp, OSM_NONE) != OSM_NONE)
+        return 0;
+    return osm_store_add_edge(c->s, OSM_MAP, ads, sp, 0, OSM_NONE, NULL) == OSM_NONE
+               ? -1 : 0;
+}
+
+/* Every frame of one process's VMRs. */
+static int commit_proc_frames(lx_ctx *c, lx_mo_set *ms, const osm_lx_proc *p)
+{
+    osm_id ads = OSM_NONE;
+    for (size_t v = 0; v < p->n_vmr; v++) {
+        const lx_vmr *vm = &p->vmr[v];
+        if (vm->node == OSM_NONE || !vm->n_runs)
+            continue;
+        if (ads == OSM_NONE) {
+            char id[32];
+            snprintf(id, sizeof id, "ADS_%d", p->pid);
+            if ((ads = osm_store_find(c->s, id)) == OSM_NONE)
+                return -1;
+        }
+        osm_id mapped_space = OSM_NONE;     /* space map known for this VMR */
+        for (size_t r = 0; r < vm->n_runs; r++) {
+            const osm_lx_run *x = &vm->runs[r];
+            uint8_t perms = frame_perms(&vm->v, x->exclusive);
+            for (size_t k = boundary_index(ms->b, ms->nb, x->pfn);
+                 k + 1 < ms->nb && ms->b[k] < x->pfn + x->n; k++)
+                if (map_frame(c, ms, k, vm->node, ads, perms, &mapped_space) < 0)
+                    return -1;
+        }
+    }
+    return 0;
+}
+
+/* Nobody but the kernel holds frames. */
+static int hold_frames(lx_ctx *c, const lx_mo_set *ms)
+{
+    for (size_t k = 0; k + 1 < ms->nb; k++)
+        if (ms->mo[k] != OSM_NONE && lx_hold_new(c, c->kernel, ms->mo[k], 0) < 0)
+            return -1;
+    return 0;
+}
+
 int lx_phys_commit(lx_ctx *c)
 {
     if (c->o->no_phys)
         return 0;
-    size_t nb, n = 0, cap = 1024;
-    uint64_t *b = boundaries(c, &nb);
-    lx_mo_map *m = malloc(cap * sizeof *m);
-    int rc = b && m ? 0 : -1;
-    for (size_t i = 0; i < c->n_procs && rc == 0; i++) {
-        const osm_lx_proc *p = &c->procs[i];
-        osm_id ads = OSM_NONE;
-        for (size_t v = 0; v < p->n_vmr && rc == 0; v++) {
-            const lx_vmr *vm = &p->vmr[v];
-            if (vm->node == OSM_NONE)
-                continue;
-            if (vm->n_runs && ads == OSM_NONE) {
-                char id[32];
-                snprintf(id, sizeof id, "ADS_%d", p->pid);
-                ads = osm_store_find(c->s, id);
-            }
-            for (size_t r = 0; r < vm->n_runs && rc == 0; r++) {
-                const osm_lx_run *x = &vm->runs[r];
-                uint64_t *at = bsearch(&x->pfn, b, nb, sizeof *b, cmp_u64);
-                for (; at && at + 1 < b + nb && *at < x->pfn + x->n && rc == 0; at++) {
-                    if (n == cap) {
-                        lx_mo_map *nm = realloc(m, (cap *= 2) * sizeof *m);
-                        if (!nm) {
-                            rc = -1;
-                            break;
-                        }
-                        m = nm;
-                    }
-                    lx_mo_map *mm = &m[n++];
-                    mm->mo = mo_node(c, at[0], at[1], &mm->space);
-                    mm->vmr = vm->node;
-                    mm->ads = ads;
-                    mm->perms = frame_perms(&vm->v, x->exclusive);
-                    if (mm->mo == OSM_NONE || vm->node == OSM_NONE || ads == OSM_NONE)
-                        rc = -1;
-                }
-            }
-        }
+    lx_mo_set ms = { .t_mo = osm_store_intern(c->s, "MO", 2) };
+    size_t n_runs = 0;
+    for (size_t i = 0; i < c->n_procs; i++)
+        for (size_t v = 0; v < c->procs[i].n_vmr; v++)
+            n_runs += c->procs[i].vmr[v].n_runs;
+    uint64_t *b = boundaries(c, &ms.nb);
+    ms.b = b;
+    int rc = b && ms.t_mo != OSM_NONE ? 0 : -1;
+    if (rc == 0) {
+        ms.mo = malloc(ms.nb * sizeof *ms.mo);
+        ms.last_vmr = malloc(ms.nb * sizeof *ms.last_vmr);
+        ms.last_edge = malloc(ms.nb * sizeof *ms.last_edge);
+        rc = ms.mo && ms.last_vmr && ms.last_edge ? 0 : -1;
     }
+    if (rc == 0) {
+        memset(ms.mo, 0xff, ms.nb * sizeof *ms.mo);     /* OSM_NONE */
+        memset(ms.last_vmr, 0xff, ms.nb * sizeof *ms.last_vmr);
+        /* a node per interval; SUBSET and kernel HOLD each, a MAP per run piece */
+        rc = osm_store_reserve(c->s, osm_store_node_bound(c->s) + ms.nb,
+                               osm_store_edge_bound(c->s) + 2 * ms.nb + n_runs + 64);
+    }
+    for (size_t i = 0; i < c->n_procs && rc == 0; i++)
+        rc = commit_proc_frames(c, &ms, &c->procs[i]);
     if (rc == 0)
-        rc = add_maps(c, m, n);
+        rc = hold_frames(c, &ms);
     free(b);
-    free(m);
+    free(ms.mo);
+    free(ms.last_vmr);
+    free(ms.last_edge);
     return rc;
 }
