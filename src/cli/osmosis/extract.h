@@ -11,5 +11,7 @@
 int osm_cli_extract_linux(int argc, char **argv);
 /* osmosis extract sdf FILE.system ... (extract_sdf.c) */
 int osm_cli_extract_sdf(int argc, char **argv);
+/* osmosis extract vm --qemu-pid PID --guest FILE ... (extract_vm.c) */
+int osm_cli_extract_vm(int argc, char **argv);
 
 #endif

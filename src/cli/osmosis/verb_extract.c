@@ -13,6 +13,7 @@ typedef struct extractor {
 static const extractor extractors[] = {
     { "linux", osm_cli_extract_linux, "a live Linux host or a captured /proc (docs/linux.md)" },
     { "sdf", osm_cli_extract_sdf, "a seL4 Microkit system description (FILE.system)" },
+    { "vm", osm_cli_extract_vm, "a guest's state joined to its QEMU process (docs/vm.md)" },
 };
 
 static void usage(FILE *f)

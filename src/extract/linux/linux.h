@@ -24,6 +24,10 @@ typedef struct osm_lx_opts {
     size_t n_pids;
     bool threads, pages, no_phys;
     bool live;                  /* proc is the running kernel's (cgroup limits, stat fallback) */
+    /* Extra frame numbers where MOs must start (the VM join cuts host
+     * frames at the edges of the guest frames they back); may be NULL. */
+    const uint64_t *cut_pfns;
+    size_t n_cut_pfns;
 } osm_lx_opts;
 
 /* What the extraction could not see, reported once on stderr. */

@@ -95,10 +95,10 @@ static int sort_u64(uint64_t *v, size_t n)
     return 0;
 }
 
-/* Every run start and end, sorted and unique. */
+/* Every run start and end, and every requested cut, sorted and unique. */
 static uint64_t *boundaries(lx_ctx *c, size_t *nb)
 {
-    size_t n = 0;
+    size_t n = c->o->n_cut_pfns;
     for (size_t i = 0; i < c->n_procs; i++)
         for (size_t v = 0; v < c->procs[i].n_vmr; v++)
             n += 2 * c->procs[i].vmr[v].n_runs;
@@ -106,6 +106,8 @@ static uint64_t *boundaries(lx_ctx *c, size_t *nb)
     if (!b)
         return NULL;
     size_t k = 0;
+    for (size_t i = 0; i < c->o->n_cut_pfns; i++)
+        b[k++] = c->o->cut_pfns[i];
     for (size_t i = 0; i < c->n_procs; i++)
         for (size_t v = 0; v < c->procs[i].n_vmr; v++)
             for (size_t r = 0; r < c->procs[i].vmr[v].n_runs; r++) {
