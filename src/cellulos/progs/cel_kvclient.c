@@ -5,7 +5,10 @@
  *
  * MODE lib: the store is a library in this PD, its database in FS namespace
  * NS; MODE remote: the store is a server PD reached through the door passed
- * fourth, and NS is where this client keeps its own log file.  N puts (in
+ * fourth, and NS is where this client keeps its own log file; MODE thread:
+ * as remote, but this PD starts the store server itself, in a thread PD of
+ * its own process (kv006) serving the door passed fourth (held R and W),
+ * its database in NS too.  N puts (in
  * transactions of 100), N gets verified, every tenth key deleted and
  * verified gone.  Passed: report EP (W), control EP (R), FS door (W)
  * [, store door (W)].  Reports on the report EP: word0 = 1 halfway (with
@@ -97,6 +100,14 @@ static unsigned verify(cel_kvc *kv, unsigned n)
     return bad;
 }
 
+/* The store of MODE thread: the cel-kvstore server, run by a thread PD that
+ * was passed the FS door and the store's door (its cel_self_info()). */
+static int store_thread(void *ns)
+{
+    char *argv[] = { "cel-kvstore", ns, NULL };
+    return cel_kvstore_main(2, argv);
+}
+
 /* After a crash: do gets still get an answer (a value or an error)? */
 static void survivor_check(cel_kvc *kv, unsigned *answered, unsigned *refused)
 {
@@ -120,8 +131,8 @@ int main(int argc, char **argv)
     unsigned n = 0;
     char pause[8] = "";
     if (argc != 2 || sscanf(argv[1], "%15[a-z]:%31[a-z0-9-]:%u:%7s", mode, ns, &n, pause) < 3 ||
-        n == 0 || self->n_pass < 3 + (strcmp(mode, "remote") == 0)) {
-        fprintf(stderr, "cel-kvclient: usage: cel-kvclient lib|remote:NS:N[:pause]\n");
+        n == 0 || self->n_pass < 3 + (strcmp(mode, "lib") != 0)) {
+        fprintf(stderr, "cel-kvclient: usage: cel-kvclient lib|remote|thread:NS:N[:pause]\n");
         return 2;
     }
     cel_badge rep = self->pass[0], ctl = self->pass[1];
@@ -129,6 +140,12 @@ int main(int argc, char **argv)
     static cel_session store;
     cel_kvc kv = { 0 };
     int rc = cel_fs_mount(self->pass[2], ns, &fs);
+    if (!rc && strcmp(mode, "thread") == 0) {
+        cel_thread *t;      /* runs until the process ends */
+        cel_thread_config tc = { .n_pass = 2, .pass = { { self->pass[2], CEL_PERM_W, 0 },
+                                                        { self->pass[3], CEL_PERM_R, 0 } } };
+        rc = cel_thread_create(store_thread, ns, &tc, &t);
+    }
     if (!rc && strcmp(mode, "lib") == 0)
         rc = cel_kv_open(&fs, "kv.db", &kv.local);
     else if (!rc)
