@@ -72,9 +72,7 @@ static bool name_matches(const char *nm, const char *prefix, bool thread)
     return strncmp(nm, prefix, strlen(prefix)) == 0 && is_thread == thread;
 }
 
-/* The first PD (lowest number: PD_9 before PD_10) named prefix*, a thread
- * PD or not as asked; OSM_NONE if none. */
-static osm_id find_pd(const osm_store *s, const char *prefix, bool thread)
+osm_id cel_compare_find_pd(const osm_store *s, const char *prefix, bool thread)
 {
     osm_id best = OSM_NONE;
     for (osm_id n = osm_store_next_node(s, OSM_NONE); n != OSM_NONE; n = osm_store_next_node(s, n)) {
@@ -170,10 +168,10 @@ static int analyse(kv_row *row, const char *path)
     row->checked = rc == 0;
     /* the store: a store PD; else the client's thread PD (kv006); else the
      * client itself (kv001, a library) */
-    osm_id c = s ? find_pd(s, "kvclient", false) : OSM_NONE;
-    osm_id st = s ? find_pd(s, "kvstore", false) : OSM_NONE;
+    osm_id c = s ? cel_compare_find_pd(s, "kvclient", false) : OSM_NONE;
+    osm_id st = s ? cel_compare_find_pd(s, "kvstore", false) : OSM_NONE;
     if (st == OSM_NONE && s)
-        st = find_pd(s, "kvclient", true);
+        st = cel_compare_find_pd(s, "kvclient", true);
     if (st == OSM_NONE)
         st = c;
     osm_query *q = !rc && c != OSM_NONE ? osm_query_new(s) : NULL;
@@ -263,11 +261,15 @@ static void json_ids(osm_json *j, char **v, size_t n)
     osm_json_end_array(j);
 }
 
-static void print_json(const kv_row *rows, size_t n)
+static void print_json(const kv_row *rows, size_t n, const cel_cmp_side *linux_sides)
 {
     osm_json j;
     osm_json_init(&j, stdout, true);
     osm_json_begin_object(&j);
+    if (linux_sides) {      /* "linux" < "scenarios": keys stay sorted */
+        osm_json_key(&j, "linux");
+        cel_compare_linux_json(&j, linux_sides);
+    }
     osm_json_key(&j, "scenarios");
     osm_json_begin_object(&j);
     for (size_t i = 0; i < n; i++) {
@@ -306,16 +308,43 @@ static void print_json(const kv_row *rows, size_t n)
     osm_json_finish(&j);
 }
 
+/* --linux: the kv002 state of this run (run now if kv002 was not asked
+ * for) against the pair on Linux. */
+static int linux_side(const char *dir, const char *const *names, size_t n, bool small, bool json,
+                      cel_cmp_side sides[2])
+{
+    char path[PATH_MAX], lpath[PATH_MAX];
+    snprintf(path, sizeof path, "%s/kv002.csv", dir);
+    snprintf(lpath, sizeof lpath, "%s/kv002-linux.csv", dir);
+    bool have = false;
+    for (size_t i = 0; i < n; i++)
+        have = have || strcmp(names[i], "kv002") == 0;
+    const char *run = small ? "kv002-small" : "kv002";
+    if (!json)
+        fprintf(stderr, "cellulos: compare: running %s%s and its pair on Linux\n",
+                have ? "" : run, have ? "" : ",");
+    if (!have && run_child(run, path) != 0) {
+        fprintf(stderr, "cellulos: compare: %s failed\n", run);
+        memset(sides, 0, 2 * sizeof *sides);
+        return -1;
+    }
+    return cel_compare_linux(path, lpath, small ? 1000 : 10000, sides);
+}
+
 static int usage(FILE *f, int st)
 {
-    fprintf(f, "usage: cellulos compare [--json] [--small] [--dir DIR] [SCENARIO...]\n"
+    fprintf(f, "usage: cellulos compare [--json] [--small] [--linux] [--dir DIR] [SCENARIO...]\n"
                "\n"
-               "Run the key-value scenarios (default: kv001 kv002 kv003 kv004 kv007 kv008),\n"
+               "Run the key-value scenarios (default: kv001 kv002 kv003 kv004 kv006 kv007\n"
+               "kv008; kv005 is not supported, `cellulos run kv005` says why),\n"
                "keep each one's model state (DIR/NAME.csv; default a temporary directory,\n"
                "removed afterwards) and print, for the client/store pair of each, RSI for\n"
                "VMR, MO, VCPU, PCPU, FILE and BLOCK, FR, and both TCBs.  --small runs the\n"
                "-small variants (a tenth of the workload).  Every state must pass the strict\n"
-               "invariant check.  Exit status: 0 all ran and passed, 1 one failed, 2 usage.\n");
+               "invariant check.  --linux also runs the kv002 pair as two Linux processes\n"
+               "(kv-linux), extracts them (DIR/kv002-linux.csv) and prints, for the store on\n"
+               "each system, who can control it, whom it controls and its TCB (JSON: under\n"
+               "\"linux\").  Exit status: 0 all ran and passed, 1 one failed, 2 usage.\n");
     return st;
 }
 
@@ -323,15 +352,17 @@ int cel_compare_main(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' }, { "small", no_argument, NULL, 's' },
-        { "dir", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' }, { 0 },
+        { "dir", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
+        { "linux", no_argument, NULL, 'l' }, { 0 },
     };
-    bool json = false, small = false;
+    bool json = false, small = false, with_linux = false;
     const char *dir = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "jsd:h", opts, NULL)) != -1) {
         switch (c) {
         case 'j': json = true; break;
         case 's': small = true; break;
+        case 'l': with_linux = true; break;
         case 'd': dir = optarg; break;
         case 'h': return usage(stdout, 0);
         default: return usage(stderr, 2);
@@ -370,15 +401,29 @@ int cel_compare_main(int argc, char **argv)
             fprintf(stderr, "cellulos: compare: %s failed (exit %d)\n", run, st);
             status = 1;
         }
-        if (dir == tmpl)
-            unlink(path);
     }
+    cel_cmp_side sides[2];
+    if (rows && with_linux && linux_side(dir, names, n, small, json, sides))
+        status = 1;
     if (rows && json)
-        print_json(rows, n);
+        print_json(rows, n, with_linux ? sides : NULL);
     else if (rows)
         print_table(rows, n);
-    if (dir == tmpl)
+    if (rows && with_linux && !json)
+        cel_compare_linux_print(sides);
+    if (with_linux)
+        cel_compare_linux_free(sides);
+    for (size_t i = 0; dir == tmpl && i <= n; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s.csv", dir, i < n ? names[i] : "kv002-linux");
+        unlink(path);
+    }
+    if (dir == tmpl) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/kv002.csv", dir);
+        unlink(path);
         rmdir(tmpl);
+    }
     for (size_t i = 0; rows && i < n; i++)
         row_free(&rows[i]);
     free(rows);

@@ -25,23 +25,34 @@
 #include <time.h>
 
 #include "../kv/kv.h"
+#include "../kv/workload.h"
 
-#define VLEN 100
-#define TXN 100
-
-static void key_of(unsigned i, char *k)
+static int kvc_put(void *c, const void *k, size_t kl, const void *v, size_t vl)
 {
-    snprintf(k, 16, "key%07u", i);
+    return cel_kvc_put(c, k, kl, v, vl);
 }
 
-static void value_of(unsigned i, unsigned char *v)
+static int kvc_get(void *c, const void *k, size_t kl, void *v, size_t cap, size_t *vl)
 {
-    uint32_t x = i * 2654435761u + 12345;
-    for (unsigned j = 0; j < VLEN; j++) {
-        x = x * 1103515245u + 12345;
-        v[j] = (unsigned char)(x >> 16);
-    }
+    return cel_kvc_get(c, k, kl, v, cap, vl);
 }
+
+static int kvc_del(void *c, const void *k, size_t kl)
+{
+    return cel_kvc_del(c, k, kl);
+}
+
+static int kvc_begin(void *c)
+{
+    return cel_kvc_begin(c);
+}
+
+static int kvc_commit(void *c)
+{
+    return cel_kvc_commit(c);
+}
+
+static const cel_kvw_ops kvc_ops = { kvc_put, kvc_get, kvc_del, kvc_begin, kvc_commit };
 
 static void report(cel_badge ep, uint64_t w0, uint64_t w1, uint64_t w2, const char *text)
 {
@@ -56,50 +67,6 @@ static void log_line(cel_fs *fs, int fd, const char *line)
         cel_fs_write(fs, fd, line, strlen(line));
 }
 
-static unsigned put_range(cel_kvc *kv, unsigned from, unsigned to)
-{
-    unsigned bad = 0;
-    char k[16];
-    unsigned char v[VLEN];
-    for (unsigned i = from; i < to; i++) {
-        if ((i - from) % TXN == 0 && cel_kvc_begin(kv))
-            bad++;
-        key_of(i, k);
-        value_of(i, v);
-        bad += cel_kvc_put(kv, k, strlen(k), v, VLEN) != 0;
-        if ((i - from) % TXN == TXN - 1 || i + 1 == to)
-            bad += cel_kvc_commit(kv) != 0;
-    }
-    return bad;
-}
-
-static unsigned verify(cel_kvc *kv, unsigned n)
-{
-    unsigned bad = 0;
-    char k[16];
-    unsigned char v[VLEN], got[VLEN * 2];
-    for (unsigned i = 0; i < n; i++) {
-        size_t len = 0;
-        key_of(i, k);
-        value_of(i, v);
-        int rc = cel_kvc_get(kv, k, strlen(k), got, sizeof got, &len);
-        bad += rc || len != VLEN || memcmp(v, got, VLEN);
-    }
-    bad += cel_kvc_begin(kv) != 0;
-    for (unsigned i = 0; i < n; i += 10) {
-        key_of(i, k);
-        bad += cel_kvc_del(kv, k, strlen(k)) != 0;
-    }
-    bad += cel_kvc_commit(kv) != 0;
-    for (unsigned i = 0; i < n; i++) {
-        size_t len = 0;
-        key_of(i, k);
-        int rc = cel_kvc_get(kv, k, strlen(k), got, sizeof got, &len);
-        bad += i % 10 ? rc != 0 : rc != -ENOENT;
-    }
-    return bad;
-}
-
 /* The store of MODE thread: the cel-kvstore server, run by a thread PD that
  * was passed the FS door and the store's door (its cel_self_info()). */
 static int store_thread(void *ns)
@@ -112,10 +79,10 @@ static int store_thread(void *ns)
 static void survivor_check(cel_kvc *kv, unsigned *answered, unsigned *refused)
 {
     char k[16];
-    unsigned char got[VLEN * 2];
+    unsigned char got[CEL_KVW_VLEN * 2];
     for (unsigned i = 1; i < 11; i++) {
         size_t len = 0;
-        key_of(i, k);
+        cel_kvw_key(i, k);
         int rc = cel_kvc_get(kv, k, strlen(k), got, sizeof got, &len);
         if (rc == -EPIPE || rc == -ECONNRESET)
             ++*refused;
@@ -158,7 +125,7 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int log = cel_fs_open(&fs, "client.log", CEL_O_CREAT | CEL_O_TRUNC);
     log_line(&fs, log, "start\n");
-    unsigned bad = put_range(&kv, 0, n / 2);
+    unsigned bad = cel_kvw_put_range(&kvc_ops, &kv, 0, n / 2);
     log_line(&fs, log, "half\n");
     report(rep, 1, bad, 0, "half");
     if (strcmp(pause, "pause") == 0) {
@@ -168,8 +135,8 @@ int main(int argc, char **argv)
         survivor_check(&kv, &answered, &refused);
         report(rep, 3, answered, refused, "survivor");
     } else {
-        bad += put_range(&kv, n / 2, n);
-        bad += verify(&kv, n);
+        bad += cel_kvw_put_range(&kvc_ops, &kv, n / 2, n);
+        bad += cel_kvw_verify(&kvc_ops, &kv, n);
         log_line(&fs, log, bad ? "failed\n" : "ok\n");
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (getenv("CEL_KV_TIMING"))    /* bench/kv */
