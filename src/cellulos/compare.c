@@ -126,7 +126,8 @@ int cel_compare_members(osm_query *q, osm_id x, uint32_t comps, char ***ids, cha
     if (osm_query_components(q, x, comps, &o, &m))
         return -1;
     sort_store = s;
-    qsort(m.v, m.n, sizeof *m.v, member_cmp);
+    if (m.n)
+        qsort(m.v, m.n, sizeof *m.v, member_cmp);
     *ids = calloc(m.n + 1, sizeof **ids);
     *labels = calloc(m.n + 1, sizeof **labels);
     int rc = *ids && *labels ? 0 : -1;
