@@ -321,9 +321,10 @@ static int linux_side(const char *dir, const char *const *names, size_t n, bool 
     for (size_t i = 0; i < n; i++)
         have = have || strcmp(names[i], "kv002") == 0;
     const char *run = small ? "kv002-small" : "kv002";
+    if (!json && !have)
+        fprintf(stderr, "cellulos: compare: running %s\n", run);
     if (!json)
-        fprintf(stderr, "cellulos: compare: running %s%s and its pair on Linux\n",
-                have ? "" : run, have ? "" : ",");
+        fprintf(stderr, "cellulos: compare: running the kv002 pair on Linux (kv-linux)\n");
     if (!have && run_child(run, path) != 0) {
         fprintf(stderr, "cellulos: compare: %s failed\n", run);
         memset(sides, 0, 2 * sizeof *sides);
