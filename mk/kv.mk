@@ -10,7 +10,7 @@ KV_LIB_OBJ := $(KV_LIB_SRC:%.c=$(BUILD)/obj-pd/%.o)
 $(CEL_LIB_A): $(KV_LIB_OBJ)
 
 CEL_KV_SRC := $(sort $(wildcard src/cellulos/servers/*.c)) src/cellulos/kv/kv.c \
-              src/cellulos/kv/sqlite_vfs.c
+              src/cellulos/kv/sqlite_vfs.c src/cellulos/kv/workload.c
 CEL_KV_OBJ := $(CEL_KV_SRC:%.c=$(BUILD)/obj-pd/%.o)
 CEL_KV_A   := $(BUILD)/libcelkv.a
 CEL_KV_PROGS := $(addprefix $(BUILD)/bin/cel-,ramdisk fs kvstore kvclient kvdrv)
@@ -30,3 +30,14 @@ BINS += $(KV_BENCH_BASE)
 $(KV_BENCH_BASE): bench/kv/base.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lsqlite3
+
+# kv-linux (src/cellulos/host): the kv002 pair as plain Linux processes, for
+# `cellulos compare --linux`.  A fixture of the comparison, built without
+# sanitizers even in the ASan build (like tests/helpers: an ASan process'
+# shadow mappings would swamp the extraction of its memory).
+KV_LINUX := $(BUILD)/bin/kv-linux
+BINS += $(KV_LINUX)
+$(KV_LINUX): src/cellulos/host/kv_linux.c src/cellulos/kv/workload.c src/cellulos/kv/workload.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -o $@ src/cellulos/host/kv_linux.c src/cellulos/kv/workload.c \
+	    -lsqlite3

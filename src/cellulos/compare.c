@@ -6,8 +6,8 @@
  * Each scenario runs in a child `cellulos run NAME --dump FILE`, so a
  * failing scenario cannot disturb the others and each starts from a fresh
  * root task.  The client is the first PD named kvclient*, the store the
- * first named kvstore* (the client itself when the store is a library in
- * it, kv001).
+ * first named kvstore*, else the client's thread PD (kv006), else the
+ * client itself (the store is a library in it, kv001).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,9 +31,11 @@ typedef struct kv_row {
     char name[32];
     bool ran, checked;
     char client[CEL_NAME_MAX], store[CEL_NAME_MAX];
+    char client_label[64], store_label[64];     /* "PD_4 (kvstore)" */
     double rsi[N_TYPES];
     uint32_t fr;
-    char **tcb[2];          /* member IDs, sorted */
+    char **tcb[2];          /* member IDs, in PD number order */
+    char **tcb_label[2];    /* the same as "ID (name)" */
     size_t n_tcb[2];
 } kv_row;
 
@@ -61,15 +63,22 @@ static int run_child(const char *name, const char *path)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* The first PD whose name starts with prefix, or OSM_NONE. */
-static osm_id find_pd(const osm_store *s, const char *prefix)
+/* Whether PD name `nm` starts with prefix and is (thread != 0) or is not a
+ * thread PD (the root task names those "<process PD's name>.thread"). */
+static bool name_matches(const char *nm, const char *prefix, bool thread)
+{
+    size_t n = strlen(nm), t = strlen(".thread");
+    bool is_thread = n >= t && strcmp(nm + n - t, ".thread") == 0;
+    return strncmp(nm, prefix, strlen(prefix)) == 0 && is_thread == thread;
+}
+
+osm_id cel_compare_find_pd(const osm_store *s, const char *prefix, bool thread)
 {
     osm_id best = OSM_NONE;
     for (osm_id n = osm_store_next_node(s, OSM_NONE); n != OSM_NONE; n = osm_store_next_node(s, n)) {
         const char *nm = osm_node_data_name(s, n);
-        if (osm_node_kind(s, n) != OSM_PD || !nm || strncmp(nm, prefix, strlen(prefix)))
+        if (osm_node_kind(s, n) != OSM_PD || !nm || !name_matches(nm, prefix, thread))
             continue;
-        /* lowest PD number: PD_9 before PD_10 */
         if (best == OSM_NONE || strlen(osm_node_id(s, n)) < strlen(osm_node_id(s, best)) ||
             (strlen(osm_node_id(s, n)) == strlen(osm_node_id(s, best)) &&
              strcmp(osm_node_id(s, n), osm_node_id(s, best)) < 0))
@@ -78,18 +87,67 @@ static osm_id find_pd(const osm_store *s, const char *prefix)
     return best;
 }
 
-static int tcb_ids(osm_query *q, osm_id x, char ***out, size_t *n)
+void cel_compare_label(const osm_store *s, osm_id pd, char *buf, size_t len)
 {
+    const char *nm = osm_node_data_name(s, pd);
+    size_t n = nm ? strcspn(nm, ".") : 0, t = strlen(".thread");
+    bool thread = nm && strlen(nm) > t && strcmp(nm + strlen(nm) - t, ".thread") == 0;
+    if (nm && strcmp(nm, "ROOT_TASK") == 0)
+        snprintf(buf, len, "%s (root task)", osm_node_id(s, pd));
+    else if (n)
+        snprintf(buf, len, "%s (%.*s%s)", osm_node_id(s, pd), (int)n, nm, thread ? " thread" : "");
+    else
+        snprintf(buf, len, "%s", osm_node_id(s, pd));
+}
+
+int cel_compare_id_cmp(const char *a, const char *b)
+{
+    size_t la = strcspn(a, "0123456789"), lb = strcspn(b, "0123456789");
+    int c = la == lb ? strncmp(a, b, la) : strcmp(a, b);
+    if (c || la != lb)
+        return c;
+    return strlen(a) != strlen(b) ? (strlen(a) < strlen(b) ? -1 : 1) : strcmp(a, b);
+}
+
+static const osm_store *sort_store;     /* qsort has no context argument */
+
+static int member_cmp(const void *a, const void *b)
+{
+    return cel_compare_id_cmp(osm_node_id(sort_store, ((const osm_member *)a)->pd),
+                              osm_node_id(sort_store, ((const osm_member *)b)->pd));
+}
+
+int cel_compare_members(osm_query *q, osm_id x, uint32_t comps, char ***ids, char ***labels,
+                        size_t *n)
+{
+    const osm_store *s = osm_query_store(q);
     osm_members m = { 0 };
     osm_qopts o = { 0 };
-    if (osm_tcb(q, x, &o, &m))
+    if (osm_query_components(q, x, comps, &o, &m))
         return -1;
-    *out = calloc(m.n + 1, sizeof **out);
-    for (size_t i = 0; *out && i < m.n; i++)
-        (*out)[i] = strdup(osm_node_id(osm_query_store(q), m.v[i].pd));
+    sort_store = s;
+    if (m.n)
+        qsort(m.v, m.n, sizeof *m.v, member_cmp);
+    *ids = calloc(m.n + 1, sizeof **ids);
+    *labels = calloc(m.n + 1, sizeof **labels);
+    int rc = *ids && *labels ? 0 : -1;
+    for (size_t i = 0; !rc && i < m.n; i++) {
+        char label[96];
+        cel_compare_label(s, m.v[i].pd, label, sizeof label);
+        (*ids)[i] = strdup(osm_node_id(s, m.v[i].pd));
+        (*labels)[i] = strdup(label);
+        rc = (*ids)[i] && (*labels)[i] ? 0 : -1;
+    }
     *n = m.n;
     osm_members_free(&m);
-    return *out ? 0 : -1;
+    return rc;
+}
+
+void cel_compare_strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        free(v[i]);
+    free(v);
 }
 
 /* Load one dump, check it strictly, compute the row. */
@@ -109,7 +167,12 @@ static int analyse(kv_row *row, const char *path)
     }
     osm_diags_free(&d);
     row->checked = rc == 0;
-    osm_id c = s ? find_pd(s, "kvclient") : OSM_NONE, st = s ? find_pd(s, "kvstore") : OSM_NONE;
+    /* the store: a store PD; else the client's thread PD (kv006); else the
+     * client itself (kv001, a library) */
+    osm_id c = s ? cel_compare_find_pd(s, "kvclient", false) : OSM_NONE;
+    osm_id st = s ? cel_compare_find_pd(s, "kvstore", false) : OSM_NONE;
+    if (st == OSM_NONE && s)
+        st = cel_compare_find_pd(s, "kvclient", true);
     if (st == OSM_NONE)
         st = c;
     osm_query *q = !rc && c != OSM_NONE ? osm_query_new(s) : NULL;
@@ -119,6 +182,8 @@ static int analyse(kv_row *row, const char *path)
     }
     snprintf(row->client, sizeof row->client, "%s", osm_node_id(s, c));
     snprintf(row->store, sizeof row->store, "%s", osm_node_id(s, st));
+    cel_compare_label(s, c, row->client_label, sizeof row->client_label);
+    cel_compare_label(s, st, row->store_label, sizeof row->store_label);
     for (size_t i = 0; i < N_TYPES && !rc; i++) {
         osm_id t = osm_store_type_lookup(s, rsi_types[i]);
         row->rsi[i] = 0;
@@ -126,8 +191,10 @@ static int analyse(kv_row *row, const char *path)
             rc = osm_rsi(q, c, st, t, &row->rsi[i]);
     }
     rc = rc ? rc : osm_fr(q, c, st, &row->fr);
-    rc = rc ? rc : tcb_ids(q, c, &row->tcb[0], &row->n_tcb[0]);
-    rc = rc ? rc : tcb_ids(q, st, &row->tcb[1], &row->n_tcb[1]);
+    rc = rc ? rc : cel_compare_members(q, c, OSM_COMP_TCB, &row->tcb[0], &row->tcb_label[0],
+                                       &row->n_tcb[0]);
+    rc = rc ? rc : cel_compare_members(q, st, OSM_COMP_TCB, &row->tcb[1], &row->tcb_label[1],
+                                       &row->n_tcb[1]);
     osm_query_free(q);
     osm_store_free(s);
     return rc;
@@ -136,48 +203,54 @@ static int analyse(kv_row *row, const char *path)
 static void row_free(kv_row *row)
 {
     for (int k = 0; k < 2; k++) {
-        for (size_t i = 0; row->tcb[k] && i < row->n_tcb[k]; i++)
-            free(row->tcb[k][i]);
-        free(row->tcb[k]);
+        cel_compare_strv_free(row->tcb[k], row->n_tcb[k]);
+        cel_compare_strv_free(row->tcb_label[k], row->n_tcb[k]);
     }
 }
 
-static void print_members(char **v, size_t n)
+void cel_compare_print_list(char **v, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        printf("%s%s", i ? " " : "", v[i]);
-    printf("\n");
+        printf("%s%s", i ? ", " : "", v[i]);
+    printf("%s\n", n ? "" : "(nobody)");
 }
 
 static void print_table(const kv_row *rows, size_t n)
 {
-    printf("%-8s %-7s %-7s", "scenario", "client", "store");
+    int wc = 6, ws = 5;     /* widths of the client and store columns */
+    for (size_t i = 0; i < n; i++) {
+        if ((int)strlen(rows[i].client_label) > wc)
+            wc = (int)strlen(rows[i].client_label);
+        if ((int)strlen(rows[i].store_label) > ws)
+            ws = (int)strlen(rows[i].store_label);
+    }
+    printf("%-8s %-*s %-*s", "scenario", wc, "client", ws, "store");
     for (size_t t = 0; t < N_TYPES; t++)
-        printf(" %6s", rsi_types[t]);
-    printf(" %4s %5s %5s\n", "FR", "TCB_c", "TCB_s");
+        printf(" %5s", rsi_types[t]);
+    printf(" %3s %5s %5s\n", "FR", "TCB_c", "TCB_s");
     for (size_t i = 0; i < n; i++) {
         const kv_row *r = &rows[i];
         if (!r->ran) {
             printf("%-8s FAILED (see the messages above)\n", r->name);
             continue;
         }
-        printf("%-8s %-7s %-7s", r->name, r->client, r->store);
+        printf("%-8s %-*s %-*s", r->name, wc, r->client_label, ws, r->store_label);
         for (size_t t = 0; t < N_TYPES; t++)
-            printf(" %6.3f", r->rsi[t]);
+            printf(" %5.3f", r->rsi[t]);
         if (r->fr == OSM_FR_INF)
-            printf(" %4s", "inf");
+            printf(" %3s", "inf");
         else
-            printf(" %4u", r->fr);
+            printf(" %3u", r->fr);
         printf(" %5zu %5zu\n", r->n_tcb[0], r->n_tcb[1]);
     }
     printf("\nTCB members (MODEL.md §4, availability view):\n");
     for (size_t i = 0; i < n; i++) {
         if (!rows[i].ran)
             continue;
-        printf("  %s client %s: ", rows[i].name, rows[i].client);
-        print_members(rows[i].tcb[0], rows[i].n_tcb[0]);
-        printf("  %s store  %s: ", rows[i].name, rows[i].store);
-        print_members(rows[i].tcb[1], rows[i].n_tcb[1]);
+        printf("  %s client %s: ", rows[i].name, rows[i].client_label);
+        cel_compare_print_list(rows[i].tcb_label[0], rows[i].n_tcb[0]);
+        printf("  %s store  %s: ", rows[i].name, rows[i].store_label);
+        cel_compare_print_list(rows[i].tcb_label[1], rows[i].n_tcb[1]);
     }
 }
 
@@ -189,11 +262,15 @@ static void json_ids(osm_json *j, char **v, size_t n)
     osm_json_end_array(j);
 }
 
-static void print_json(const kv_row *rows, size_t n)
+static void print_json(const kv_row *rows, size_t n, const cel_cmp_side *linux_sides)
 {
     osm_json j;
     osm_json_init(&j, stdout, true);
     osm_json_begin_object(&j);
+    if (linux_sides) {      /* "linux" < "scenarios": keys stay sorted */
+        osm_json_key(&j, "linux");
+        cel_compare_linux_json(&j, linux_sides);
+    }
     osm_json_key(&j, "scenarios");
     osm_json_begin_object(&j);
     for (size_t i = 0; i < n; i++) {
@@ -232,16 +309,44 @@ static void print_json(const kv_row *rows, size_t n)
     osm_json_finish(&j);
 }
 
+/* --linux: the kv002 state of this run (run now if kv002 was not asked
+ * for) against the pair on Linux. */
+static int linux_side(const char *dir, const char *const *names, size_t n, bool small, bool json,
+                      cel_cmp_side sides[2])
+{
+    char path[PATH_MAX], lpath[PATH_MAX];
+    snprintf(path, sizeof path, "%s/kv002.csv", dir);
+    snprintf(lpath, sizeof lpath, "%s/kv002-linux.csv", dir);
+    bool have = false;
+    for (size_t i = 0; i < n; i++)
+        have = have || strcmp(names[i], "kv002") == 0;
+    const char *run = small ? "kv002-small" : "kv002";
+    if (!json && !have)
+        fprintf(stderr, "cellulos: compare: running %s\n", run);
+    if (!json)
+        fprintf(stderr, "cellulos: compare: running the kv002 pair on Linux (kv-linux)\n");
+    if (!have && run_child(run, path) != 0) {
+        fprintf(stderr, "cellulos: compare: %s failed\n", run);
+        memset(sides, 0, 2 * sizeof *sides);
+        return -1;
+    }
+    return cel_compare_linux(path, lpath, small ? 1000 : 10000, sides);
+}
+
 static int usage(FILE *f, int st)
 {
-    fprintf(f, "usage: cellulos compare [--json] [--small] [--dir DIR] [SCENARIO...]\n"
+    fprintf(f, "usage: cellulos compare [--json] [--small] [--linux] [--dir DIR] [SCENARIO...]\n"
                "\n"
-               "Run the key-value scenarios (default: kv001 kv002 kv003 kv004 kv007 kv008),\n"
+               "Run the key-value scenarios (default: kv001 kv002 kv003 kv004 kv006 kv007\n"
+               "kv008; kv005 is not supported, `cellulos run kv005` says why),\n"
                "keep each one's model state (DIR/NAME.csv; default a temporary directory,\n"
                "removed afterwards) and print, for the client/store pair of each, RSI for\n"
                "VMR, MO, VCPU, PCPU, FILE and BLOCK, FR, and both TCBs.  --small runs the\n"
                "-small variants (a tenth of the workload).  Every state must pass the strict\n"
-               "invariant check.  Exit status: 0 all ran and passed, 1 one failed, 2 usage.\n");
+               "invariant check.  --linux also runs the kv002 pair as two Linux processes\n"
+               "(kv-linux), extracts them (DIR/kv002-linux.csv) and prints, for the store on\n"
+               "each system, who can control it, whom it controls and its TCB (JSON: under\n"
+               "\"linux\").  Exit status: 0 all ran and passed, 1 one failed, 2 usage.\n");
     return st;
 }
 
@@ -249,15 +354,17 @@ int cel_compare_main(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' }, { "small", no_argument, NULL, 's' },
-        { "dir", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' }, { 0 },
+        { "dir", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
+        { "linux", no_argument, NULL, 'l' }, { 0 },
     };
-    bool json = false, small = false;
+    bool json = false, small = false, with_linux = false;
     const char *dir = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "jsd:h", opts, NULL)) != -1) {
         switch (c) {
         case 'j': json = true; break;
         case 's': small = true; break;
+        case 'l': with_linux = true; break;
         case 'd': dir = optarg; break;
         case 'h': return usage(stdout, 0);
         default: return usage(stderr, 2);
@@ -296,15 +403,29 @@ int cel_compare_main(int argc, char **argv)
             fprintf(stderr, "cellulos: compare: %s failed (exit %d)\n", run, st);
             status = 1;
         }
-        if (dir == tmpl)
-            unlink(path);
     }
+    cel_cmp_side sides[2];
+    if (rows && with_linux && linux_side(dir, names, n, small, json, sides))
+        status = 1;
     if (rows && json)
-        print_json(rows, n);
+        print_json(rows, n, with_linux ? sides : NULL);
     else if (rows)
         print_table(rows, n);
-    if (dir == tmpl)
+    if (rows && with_linux && !json)
+        cel_compare_linux_print(sides);
+    if (with_linux)
+        cel_compare_linux_free(sides);
+    for (size_t i = 0; dir == tmpl && i <= n; i++) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/%s.csv", dir, i < n ? names[i] : "kv002-linux");
+        unlink(path);
+    }
+    if (dir == tmpl) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/kv002.csv", dir);
+        unlink(path);
         rmdir(tmpl);
+    }
     for (size_t i = 0; rows && i < n; i++)
         row_free(&rows[i]);
     free(rows);

@@ -231,6 +231,17 @@ void cel_vmr_destroy(cel_root *r, cel_obj *vmr);
 /* ads.c */
 cel_obj *cel_ads_new(cel_root *r, cel_pd *pd);
 void cel_ads_destroy(cel_root *r, cel_obj *ads);
+/* ads_share.c: every PD sharing an ADS (a process and its thread PDs) holds
+ * every VMR in it, in the model (no badge).  A new VMR v, mapped with
+ * perms: give it to the other sharers.  */
+int cel_ads_share_vmr(cel_root *r, cel_obj *v, unsigned perms);
+/* v goes: take it from everybody but its owner and the root task. */
+void cel_ads_share_unvmr(cel_root *r, cel_obj *v);
+/* Thread PD t was just given its process' ADS: give it the VMRs there. */
+int cel_ads_share_join(cel_root *r, cel_pd *t);
+/* Thread PD t ends: take its shared VMRs back; heir (or NULL), which will
+ * get t's own VMRs, loses its sharer's hold on them first. */
+void cel_ads_share_leave(cel_root *r, cel_pd *t, cel_pd *heir);
 /* cpu.c */
 int cel_cpu_boot(cel_root *r);
 cel_obj *cel_vcpu_new(cel_root *r, cel_pd *pd);

@@ -2,10 +2,12 @@
 #ifndef CEL_SCENARIO_KV_H
 #define CEL_SCENARIO_KV_H
 
+#include <osmosis/osmosis.h>
+
 #include "scenario.h"
 
 /* Exit status of `cellulos run` for a configuration the substrate cannot
- * give honestly (kv005, kv006 without thread PDs). */
+ * give honestly (kv005). */
 #define CEL_EXIT_UNSUPPORTED 3
 
 const cel_scenario *cel_scenario_kv_find(const char *name);
@@ -17,5 +19,37 @@ extern const char *const cel_kv_compare_names[];
 
 /* `cellulos compare` (compare.c). */
 int cel_compare_main(int argc, char **argv);
+
+/* Shared by compare.c and compare_linux.c. */
+/* "PD_4 (kvstore)", "PD_0 (root task)", "PD_5 (kvclient thread)", "PD_kernel (kernel)". */
+void cel_compare_label(const osm_store *s, osm_id pd, char *buf, size_t len);
+/* Order of PD IDs: by prefix, then by number (PD_9 before PD_10). */
+int cel_compare_id_cmp(const char *a, const char *b);
+/* The members of the given OSM_COMP_* components of x, in that order: IDs
+ * and labels (both freed with cel_compare_strv_free). */
+int cel_compare_members(osm_query *q, osm_id x, uint32_t comps, char ***ids, char ***labels,
+                        size_t *n);
+void cel_compare_strv_free(char **v, size_t n);
+/* "a, b, c" and a newline; "(nobody)" when empty. */
+void cel_compare_print_list(char **v, size_t n);
+/* The first PD (lowest number) named prefix*, a thread PD or not as asked. */
+osm_id cel_compare_find_pd(const osm_store *s, const char *prefix, bool thread);
+
+/* compare_linux.c: the store of the kv002 pair on CellulOS and on Linux. */
+typedef struct cel_cmp_side {
+    bool ok;
+    char client[64], store[64];     /* IDs */
+    char client_label[96], store_label[96];
+    char **ids[3], **labels[3];     /* CanControl, ControlBy, TCB of the store */
+    size_t n[3];
+} cel_cmp_side;
+/* Fill side[0] from the CellulOS kv002 state, run kv-linux with n puts,
+ * extract it into linux_state and fill side[1]; 0 when both worked. */
+int cel_compare_linux(const char *cellulos_state, const char *linux_state, unsigned n,
+                      cel_cmp_side side[2]);
+void cel_compare_linux_print(const cel_cmp_side side[2]);
+/* The value of the "linux" key: {"cellulos":{...},"linux":{...}}. */
+void cel_compare_linux_json(osm_json *j, const cel_cmp_side side[2]);
+void cel_compare_linux_free(cel_cmp_side side[2]);
 
 #endif

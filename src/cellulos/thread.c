@@ -23,6 +23,8 @@
  *    its connection ends a thread PD alone; a connection closed without
  *    THREAD_EXIT is taken for a dying process (or a misbehaving one) and
  *    the process is killed.
+ *  - Every thread reads and writes every mapping of its process: each PD
+ *    sharing the ADS holds each VMR in it in the model (ads_share.c).
  *  - What a thread mapped stays mapped in the shared address space after it
  *    exits: its VMRs and MOs pass to the process PD, which owns the ADS.
  *  - Revoking an MO from a thread PD goes through the process' notify socket
@@ -71,7 +73,7 @@ static cel_pd *thread_new(cel_root *r, cel_pd *creator, cel_pd *proc, uint64_t f
     o->node = cel_model_pd(r, t->id, t->name);
     if (o->node != OSM_NONE && ads && cel_pd_give(r, t, ads, RW, NULL) == 0) {
         t->ads = ads->num;
-        if (cel_vcpu_new(r, t))
+        if (cel_ads_share_join(r, t) == 0 && cel_vcpu_new(r, t))
             return t;
     }
     cel_thread_ended(r, t);
@@ -176,6 +178,7 @@ void cel_thread_ended(cel_root *r, cel_pd *t)
     if (t->ended)
         return;
     cel_pd *proc = cel_pd_of(r, t->thread_of);
+    cel_ads_share_leave(r, t, proc && !proc->ended ? proc : NULL);
     if (proc && !proc->ended)
         hand_over(r, t, proc);
     cel_obj *ads = cel_obj_get(r, t->ads);

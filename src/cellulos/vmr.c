@@ -34,6 +34,10 @@ int cel_vmr_map(cel_root *r, cel_pd *pd, cel_msg *m)
     int rc = o->node == OSM_NONE ? -EPERM : cel_model_map(r, o->node, mo->node, vm->perms);
     if (!rc && (rc = cel_pd_give(r, pd, o, vm->perms, &badge)))
         cel_model_unmap(r, o->node, mo->node);
+    if (!rc && (rc = cel_ads_share_vmr(r, o, vm->perms))) {
+        cel_pd_take(r, pd, o);
+        cel_model_unmap(r, o->node, mo->node);
+    }
     if (rc) {
         if (o->node != OSM_NONE)
             cel_model_delete(r, o->node);
@@ -61,6 +65,7 @@ void cel_vmr_destroy(cel_root *r, cel_obj *o)
     cel_obj *mo = cel_obj_get(r, o->u.vmr.mo);
     if (mo)
         cel_model_unmap(r, o->node, mo->node);
+    cel_ads_share_unvmr(r, o);
     if (pd)
         cel_pd_take(r, pd, o);
     cel_model_delete(r, o->node);

@@ -34,9 +34,19 @@ expect_eq "$(grep -c '^PD,PD_[0-9]*,threads.thread,' state.csv)" 2 "thread PDs"
 for t in PD_2 PD_3; do
     expect_contains "$(cat state.csv)" ",,RW,HOLD,$t,$ads,"
     expect_eq "$(grep -c "^,,RWT,HOLD,$t,VCPU_" state.csv)" 1 "$t's own VCPU"
-    # the page each thread mapped is a VMR in the shared ADS, held by the thread
-    vmr=$(grep "^,,RW,HOLD,$t,VMR_" state.csv | cut -d, -f6)
-    expect_contains "$(cat state.csv)" ",,NONE,SUBSET,$vmr,$ads,"
+    # the VMRs a thread holds are all in the shared ADS
+    for vmr in $(grep "^,,RW,HOLD,$t,VMR_" state.csv | cut -d, -f6); do
+        expect_contains "$(cat state.csv)" ",,NONE,SUBSET,$vmr,$ads,"
+    done
+done
+# one address space, one set of mappings: every VMR in it (the page each
+# thread mapped, the process' heap) is held by the process and both threads
+vmrs=$(grep ",,NONE,SUBSET,VMR_[0-9a-f_]*,$ads,\$" state.csv | cut -d, -f5)
+[ "$(echo "$vmrs" | wc -w)" -ge 3 ] || fail "fewer than 3 VMRs in $ads: $vmrs"
+for vmr in $vmrs; do
+    for p in PD_1 PD_2 PD_3; do
+        grep -q "^,,R[W]*,HOLD,$p,$vmr,\$" state.csv || fail "$p does not hold $vmr of the shared ADS"
+    done
 done
 expect_eq "$(grep -c '^RESOURCE_SPACE,ADS_SPACE_' state.csv)" 2 "ADS spaces (root's and PD_1's)"
 # the processing split finds no PD to split: the shared ADS is nobody's own

@@ -5,7 +5,10 @@
  *
  * MODE lib: the store is a library in this PD, its database in FS namespace
  * NS; MODE remote: the store is a server PD reached through the door passed
- * fourth, and NS is where this client keeps its own log file.  N puts (in
+ * fourth, and NS is where this client keeps its own log file; MODE thread:
+ * as remote, but this PD starts the store server itself, in a thread PD of
+ * its own process (kv006) serving the door passed fourth (held R and W),
+ * its database in NS too.  N puts (in
  * transactions of 100), N gets verified, every tenth key deleted and
  * verified gone.  Passed: report EP (W), control EP (R), FS door (W)
  * [, store door (W)].  Reports on the report EP: word0 = 1 halfway (with
@@ -22,23 +25,34 @@
 #include <time.h>
 
 #include "../kv/kv.h"
+#include "../kv/workload.h"
 
-#define VLEN 100
-#define TXN 100
-
-static void key_of(unsigned i, char *k)
+static int kvc_put(void *c, const void *k, size_t kl, const void *v, size_t vl)
 {
-    snprintf(k, 16, "key%07u", i);
+    return cel_kvc_put(c, k, kl, v, vl);
 }
 
-static void value_of(unsigned i, unsigned char *v)
+static int kvc_get(void *c, const void *k, size_t kl, void *v, size_t cap, size_t *vl)
 {
-    uint32_t x = i * 2654435761u + 12345;
-    for (unsigned j = 0; j < VLEN; j++) {
-        x = x * 1103515245u + 12345;
-        v[j] = (unsigned char)(x >> 16);
-    }
+    return cel_kvc_get(c, k, kl, v, cap, vl);
 }
+
+static int kvc_del(void *c, const void *k, size_t kl)
+{
+    return cel_kvc_del(c, k, kl);
+}
+
+static int kvc_begin(void *c)
+{
+    return cel_kvc_begin(c);
+}
+
+static int kvc_commit(void *c)
+{
+    return cel_kvc_commit(c);
+}
+
+static const cel_kvw_ops kvc_ops = { kvc_put, kvc_get, kvc_del, kvc_begin, kvc_commit };
 
 static void report(cel_badge ep, uint64_t w0, uint64_t w1, uint64_t w2, const char *text)
 {
@@ -53,58 +67,22 @@ static void log_line(cel_fs *fs, int fd, const char *line)
         cel_fs_write(fs, fd, line, strlen(line));
 }
 
-static unsigned put_range(cel_kvc *kv, unsigned from, unsigned to)
+/* The store of MODE thread: the cel-kvstore server, run by a thread PD that
+ * was passed the FS door and the store's door (its cel_self_info()). */
+static int store_thread(void *ns)
 {
-    unsigned bad = 0;
-    char k[16];
-    unsigned char v[VLEN];
-    for (unsigned i = from; i < to; i++) {
-        if ((i - from) % TXN == 0 && cel_kvc_begin(kv))
-            bad++;
-        key_of(i, k);
-        value_of(i, v);
-        bad += cel_kvc_put(kv, k, strlen(k), v, VLEN) != 0;
-        if ((i - from) % TXN == TXN - 1 || i + 1 == to)
-            bad += cel_kvc_commit(kv) != 0;
-    }
-    return bad;
-}
-
-static unsigned verify(cel_kvc *kv, unsigned n)
-{
-    unsigned bad = 0;
-    char k[16];
-    unsigned char v[VLEN], got[VLEN * 2];
-    for (unsigned i = 0; i < n; i++) {
-        size_t len = 0;
-        key_of(i, k);
-        value_of(i, v);
-        int rc = cel_kvc_get(kv, k, strlen(k), got, sizeof got, &len);
-        bad += rc || len != VLEN || memcmp(v, got, VLEN);
-    }
-    bad += cel_kvc_begin(kv) != 0;
-    for (unsigned i = 0; i < n; i += 10) {
-        key_of(i, k);
-        bad += cel_kvc_del(kv, k, strlen(k)) != 0;
-    }
-    bad += cel_kvc_commit(kv) != 0;
-    for (unsigned i = 0; i < n; i++) {
-        size_t len = 0;
-        key_of(i, k);
-        int rc = cel_kvc_get(kv, k, strlen(k), got, sizeof got, &len);
-        bad += i % 10 ? rc != 0 : rc != -ENOENT;
-    }
-    return bad;
+    char *argv[] = { "cel-kvstore", ns, NULL };
+    return cel_kvstore_main(2, argv);
 }
 
 /* After a crash: do gets still get an answer (a value or an error)? */
 static void survivor_check(cel_kvc *kv, unsigned *answered, unsigned *refused)
 {
     char k[16];
-    unsigned char got[VLEN * 2];
+    unsigned char got[CEL_KVW_VLEN * 2];
     for (unsigned i = 1; i < 11; i++) {
         size_t len = 0;
-        key_of(i, k);
+        cel_kvw_key(i, k);
         int rc = cel_kvc_get(kv, k, strlen(k), got, sizeof got, &len);
         if (rc == -EPIPE || rc == -ECONNRESET)
             ++*refused;
@@ -120,8 +98,8 @@ int main(int argc, char **argv)
     unsigned n = 0;
     char pause[8] = "";
     if (argc != 2 || sscanf(argv[1], "%15[a-z]:%31[a-z0-9-]:%u:%7s", mode, ns, &n, pause) < 3 ||
-        n == 0 || self->n_pass < 3 + (strcmp(mode, "remote") == 0)) {
-        fprintf(stderr, "cel-kvclient: usage: cel-kvclient lib|remote:NS:N[:pause]\n");
+        n == 0 || self->n_pass < 3 + (strcmp(mode, "lib") != 0)) {
+        fprintf(stderr, "cel-kvclient: usage: cel-kvclient lib|remote|thread:NS:N[:pause]\n");
         return 2;
     }
     cel_badge rep = self->pass[0], ctl = self->pass[1];
@@ -129,6 +107,12 @@ int main(int argc, char **argv)
     static cel_session store;
     cel_kvc kv = { 0 };
     int rc = cel_fs_mount(self->pass[2], ns, &fs);
+    if (!rc && strcmp(mode, "thread") == 0) {
+        cel_thread *t;      /* runs until the process ends */
+        cel_thread_config tc = { .n_pass = 2, .pass = { { self->pass[2], CEL_PERM_W, 0 },
+                                                        { self->pass[3], CEL_PERM_R, 0 } } };
+        rc = cel_thread_create(store_thread, ns, &tc, &t);
+    }
     if (!rc && strcmp(mode, "lib") == 0)
         rc = cel_kv_open(&fs, "kv.db", &kv.local);
     else if (!rc)
@@ -141,7 +125,7 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     int log = cel_fs_open(&fs, "client.log", CEL_O_CREAT | CEL_O_TRUNC);
     log_line(&fs, log, "start\n");
-    unsigned bad = put_range(&kv, 0, n / 2);
+    unsigned bad = cel_kvw_put_range(&kvc_ops, &kv, 0, n / 2);
     log_line(&fs, log, "half\n");
     report(rep, 1, bad, 0, "half");
     if (strcmp(pause, "pause") == 0) {
@@ -151,8 +135,8 @@ int main(int argc, char **argv)
         survivor_check(&kv, &answered, &refused);
         report(rep, 3, answered, refused, "survivor");
     } else {
-        bad += put_range(&kv, n / 2, n);
-        bad += verify(&kv, n);
+        bad += cel_kvw_put_range(&kvc_ops, &kv, n / 2, n);
+        bad += cel_kvw_verify(&kvc_ops, &kv, n);
         log_line(&fs, log, bad ? "failed\n" : "ok\n");
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (getenv("CEL_KV_TIMING"))    /* bench/kv */

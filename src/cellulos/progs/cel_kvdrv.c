@@ -5,7 +5,8 @@
  *
  * Builds the scenario's configuration of ramdisk, FS server(s), store(s)
  * and client(s) (all linked to the driver, all reporting their end on its
- * report endpoint), waits for every client's verdict, and reports the
+ * report endpoint; in kv006 the client starts its store as a thread PD
+ * of its own), waits for every client's verdict, and reports the
  * scenario's.  kv008 crashes the ramdisk halfway (killed), waits until the
  * root task has torn down everything the cleanup policy named, asks the
  * survivors whether they still answer, and has the root task audit that
@@ -66,13 +67,16 @@ static cel_badge store(drv *d, cel_badge fs_door, cel_badge door, const char *ns
     return start(d, "cel-kvstore", ns, 2, (cel_badge[]){ fs_door, door }, (unsigned[]){ W, R });
 }
 
+/* A client; in mode "thread" it serves the store's door itself (from a
+ * thread PD), so it gets that door with R as well. */
 static cel_badge client(drv *d, const char *mode, const char *ns, bool pause, cel_badge fs_door,
                         cel_badge kv_door)
 {
     char arg[64];
     snprintf(arg, sizeof arg, "%s:%s:%u%s", mode, ns, d->n, pause ? ":pause" : "");
+    unsigned kv_perms = strcmp(mode, "thread") ? W : R | W;
     return start(d, "cel-kvclient", arg, kv_door ? 4 : 3,
-                 (cel_badge[]){ d->rep, d->ctl, fs_door, kv_door }, (unsigned[]){ W, R, W, W });
+                 (cel_badge[]){ d->rep, d->ctl, fs_door, kv_door }, (unsigned[]){ W, R, W, kv_perms });
 }
 
 /* Which of our PDs a fault notice is about; -1 if none. */
@@ -173,6 +177,9 @@ int main(int argc, char **argv)
         bool shared = !strcmp(name, "kv002"), pause = !strcmp(name, "kv008");
         ok = ok && fs(&d, rd_door, fs_door) && store(&d, fs_door, kv_door, shared ? "shared" : "store") &&
              (cl = client(&d, "remote", shared ? "shared" : "client", pause, fs_door, kv_door));
+    } else if (!strcmp(name, "kv006")) {
+        ok = ok && fs(&d, rd_door, fs_door) &&
+             (cl = client(&d, "thread", "shared", false, fs_door, kv_door));
     } else if (!strcmp(name, "kv004")) {
         ok = ok && fs(&d, rd_door, fs_door) && fs(&d, rd_door, fs2_door) &&
              store(&d, fs2_door, kv_door, "store") &&
