@@ -25,13 +25,20 @@ for build in "$@"; do
         name="$(basename "$t") [$build]"
         log="$logdir/$(basename "$t").$(echo "$build" | tr / _).log"
         scratch=$(mktemp -d)
-        if (cd "$scratch" && TMPDIR="$scratch" timeout 600 "$t") >"$log" 2>&1; then
+        start=$SECONDS
+        (cd "$scratch" && TMPDIR="$scratch" timeout 600 "$t") >"$log" 2>&1
+        rc=$?
+        took=$((SECONDS - start))
+        if [ "$rc" -eq 0 ]; then
             pass=$((pass + 1))
-            echo "PASS  $name"
+            echo "PASS  $name (${took}s)"
         else
             fail=$((fail + 1))
             failed+=("$name")
-            echo "FAIL  $name"
+            why="exit $rc"
+            [ "$rc" -eq 124 ] && why="timed out after 600s"
+            [ "$rc" -gt 128 ] && [ "$rc" -ne 124 ] && why="killed by signal $((rc - 128))"
+            echo "FAIL  $name ($why, ${took}s)"
             sed -e 's/^/      | /' "$log" | tail -n 40
         fi
         rm -rf "$scratch"
