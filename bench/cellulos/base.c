@@ -32,6 +32,8 @@ static double pingpong(unsigned n)
     if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv))
         return -1;
     pid_t pid = fork();
+    if (pid < 0)
+        return -1;
     if (pid == 0) {
         close(sv[0]);
         while (recv(sv[1], msg, sizeof msg, 0) > 0)
@@ -71,6 +73,8 @@ static double fork_exec(unsigned n, const char *bin)
     double t0 = now_ns();
     for (unsigned i = 0; i < n; i++) {
         pid_t pid = fork();
+        if (pid < 0)
+            return -1;
         if (pid == 0) {     /* it stops in libcellulos' constructor: no root task */
             dup2(open("/dev/null", O_WRONLY), 2);
             execl(bin, bin, "exit", (char *)NULL);

@@ -53,6 +53,11 @@ int main(int argc, char **argv)
         return 1;
     for (int i = 0; i < n; i++) {
         kids[i] = fork();
+        if (kids[i] < 0) {      /* never keep -1: kill(-1, ...) would hit every process */
+            for (int j = 0; j < i; j++)
+                kill(kids[j], SIGKILL);
+            return 1;
+        }
         if (kids[i] == 0) {
             prctl(PR_SET_PDEATHSIG, SIGKILL);
             close(ready[0]);

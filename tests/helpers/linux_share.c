@@ -30,6 +30,8 @@ int main(int argc, char **argv)
     if (pipe(ready) < 0)
         return 1;
     pid_t child = fork();
+    if (child < 0)
+        return 1;
     if (child == 0) {
         prctl(PR_SET_PDEATHSIG, SIGTERM);
         memset(m, 2, len);
