@@ -156,6 +156,13 @@ static int start_vmm(vm_run *v)
         close(null);
     if (err || (err = cel_epoll_add(r, pd->pidfd, CEL_TAG_EXIT, pd->num))) {
         fprintf(stderr, "cellulos: vm: cannot start %s: %s\n", v->o->qemu, strerror(-err));
+        if (pd->pidfd >= 0) {   /* started but not watched: end it here */
+            int st;
+            cel_plat_kill(pd->pidfd);
+            while (cel_plat_reap(pd->pidfd, &st) == -EAGAIN)
+                usleep(1000);
+        }
+        cel_pd_ended(r, pd);    /* no process (left): tear the PD down now */
         return -1;
     }
     v->pid = pd->pid;
