@@ -29,9 +29,9 @@ TEST_LDLIBS += -lseccomp
 $(CEL_ROOT_A): $(filter-out $(BUILD)/obj/src/cellulos/main.o,$(CEL_ROOT_OBJ))
 	rm -f $@ && ar rcs $@ $^
 
-$(CELLULOS): $(CEL_ROOT_OBJ) $(LIB_A)
+$(CELLULOS): $(CEL_ROOT_OBJ) $(CEL_EXTRA_OBJ) $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(CEL_ROOT_OBJ) $(LIB_A) -lseccomp -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CEL_ROOT_OBJ) $(CEL_EXTRA_OBJ) $(LIB_A) -lseccomp -lm $(CEL_EXTRA_LDLIBS)
 
 $(BUILD)/obj-pd/%.o: %.c
 	@mkdir -p $(dir $@)

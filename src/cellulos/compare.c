@@ -23,6 +23,7 @@
 #include <osmosis/osmosis.h>
 
 #include "scenario_kv.h"
+#include "vmpd.h"
 
 static const char *const rsi_types[] = { "VMR", "MO", "VCPU", "PCPU", "FILE", "BLOCK" };
 #define N_TYPES (sizeof rsi_types / sizeof *rsi_types)
@@ -262,7 +263,8 @@ static void json_ids(osm_json *j, char **v, size_t n)
     osm_json_end_array(j);
 }
 
-static void print_json(const kv_row *rows, size_t n, const cel_cmp_side *linux_sides)
+static void print_json(const kv_row *rows, size_t n, const cel_cmp_side *linux_sides,
+                       const cel_vm_side *vm_sides)
 {
     osm_json j;
     osm_json_init(&j, stdout, true);
@@ -305,6 +307,10 @@ static void print_json(const kv_row *rows, size_t n, const cel_cmp_side *linux_s
         osm_json_end_object(&j);
     }
     osm_json_end_object(&j);
+    if (vm_sides) {         /* "vm" sorts last */
+        osm_json_key(&j, "vm");
+        cel_compare_vm_json(&j, vm_sides);
+    }
     osm_json_end_object(&j);
     osm_json_finish(&j);
 }
@@ -335,7 +341,7 @@ static int linux_side(const char *dir, const char *const *names, size_t n, bool 
 
 static int usage(FILE *f, int st)
 {
-    fprintf(f, "usage: cellulos compare [--json] [--small] [--linux] [--dir DIR] [SCENARIO...]\n"
+    fprintf(f, "usage: cellulos compare [--json] [--small] [--linux] [--vm] [--dir DIR] [SCENARIO...]\n"
                "\n"
                "Run the key-value scenarios (default: kv001 kv002 kv003 kv004 kv006 kv007\n"
                "kv008; kv005 is not supported, `cellulos run kv005` says why),\n"
@@ -346,7 +352,12 @@ static int usage(FILE *f, int st)
                "invariant check.  --linux also runs the kv002 pair as two Linux processes\n"
                "(kv-linux), extracts them (DIR/kv002-linux.csv) and prints, for the store on\n"
                "each system, who can control it, whom it controls and its TCB (JSON: under\n"
-               "\"linux\").  Exit status: 0 all ran and passed, 1 one failed, 2 usage.\n");
+               "\"linux\").  --vm boots a guest running the kv pair (kv-linux, SQLite) as a VM\n"
+               "PD of the root task (`cellulos vm`, DIR/vm.csv) and under QEMU as a plain\n"
+               "Linux process (`osmosis vm run`, DIR/vm-linux.csv) and prints who can control\n"
+               "the VMM and the guest's store, and the store's TCB (JSON: under \"vm\"); with\n"
+               "--vm and no SCENARIO the key-value scenarios are not run.  Run as root.\n"
+               "Exit status: 0 all ran and passed, 1 one failed, 2 usage.\n");
     return st;
 }
 
@@ -355,9 +366,9 @@ int cel_compare_main(int argc, char **argv)
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' }, { "small", no_argument, NULL, 's' },
         { "dir", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
-        { "linux", no_argument, NULL, 'l' }, { 0 },
+        { "linux", no_argument, NULL, 'l' }, { "vm", no_argument, NULL, 'v' }, { 0 },
     };
-    bool json = false, small = false, with_linux = false;
+    bool json = false, small = false, with_linux = false, with_vm = false;
     const char *dir = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "jsd:h", opts, NULL)) != -1) {
@@ -365,6 +376,7 @@ int cel_compare_main(int argc, char **argv)
         case 'j': json = true; break;
         case 's': small = true; break;
         case 'l': with_linux = true; break;
+        case 'v': with_vm = true; break;
         case 'd': dir = optarg; break;
         case 'h': return usage(stdout, 0);
         default: return usage(stderr, 2);
@@ -374,6 +386,8 @@ int cel_compare_main(int argc, char **argv)
     size_t n = 0;
     while (names[n] && (optind >= argc || (int)n < argc - optind))
         n++;
+    if (with_vm && optind >= argc)
+        n = 0;      /* --vm alone: the VM comparison only */
     for (size_t i = 0; i < n; i++)
         if (!cel_scenario_kv_find(names[i]) || strncmp(names[i], "kv", 2)) {
             fprintf(stderr, "cellulos: compare: '%s' is not a key-value scenario\n", names[i]);
@@ -407,12 +421,19 @@ int cel_compare_main(int argc, char **argv)
     cel_cmp_side sides[2];
     if (rows && with_linux && linux_side(dir, names, n, small, json, sides))
         status = 1;
+    cel_vm_side vm_sides[2];
+    if (rows && with_vm && cel_compare_vm(dir, json, vm_sides))
+        status = 1;
     if (rows && json)
-        print_json(rows, n, with_linux ? sides : NULL);
-    else if (rows)
+        print_json(rows, n, with_linux ? sides : NULL, with_vm ? vm_sides : NULL);
+    else if (rows && n)
         print_table(rows, n);
     if (rows && with_linux && !json)
         cel_compare_linux_print(sides);
+    if (rows && with_vm && !json)
+        cel_compare_vm_print(vm_sides);
+    if (rows && with_vm)
+        cel_compare_vm_free(vm_sides);
     if (with_linux)
         cel_compare_linux_free(sides);
     for (size_t i = 0; dir == tmpl && i <= n; i++) {
@@ -422,8 +443,11 @@ int cel_compare_main(int argc, char **argv)
     }
     if (dir == tmpl) {
         char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/kv002.csv", dir);
-        unlink(path);
+        static const char *const more[] = { "kv002", "vm", "vm-linux" };
+        for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+            snprintf(path, sizeof path, "%s/%s.csv", dir, more[i]);
+            unlink(path);
+        }
         rmdir(tmpl);
     }
     for (size_t i = 0; rows && i < n; i++)

@@ -22,13 +22,15 @@
 #include "platform.h"
 #include "scenario.h"
 #include "scenario_kv.h"
+#include "vmpd.h"
 
 #define CEL_SOCKET_DEFAULT "/run/cellulos.sock"
 
 static const char usage_text[] =
     "usage: cellulos run NAME [--dump FILE] [--policy 1a|1b|2a|2b] [--debug-invariants]\n"
     "                         [--verbose] [--revoke-timeout MS] [--crash-dump FILE]\n"
-    "       cellulos compare [--json] [--small] [--dir DIR] [SCENARIO...]\n"
+    "       cellulos compare [--json] [--small] [--linux] [--vm] [--dir DIR] [SCENARIO...]\n"
+    "       cellulos vm [--dump FILE] [--cmd \"...\"] [--add PROG]... (cellulos vm --help)\n"
     "       cellulos serve [--socket PATH] [--start PROGRAM[:ARG]] [--policy P]\n"
     "                      [--debug-invariants] [--verbose]\n"
     "       cellulos dump [--socket PATH]\n"
@@ -49,6 +51,9 @@ static const char usage_text[] =
     "\n"
     "`compare` runs the key-value scenarios (kv001..kv008 by default) and prints,\n"
     "per scenario, RSI and FR of the client/store pair and both TCBs (docs/servers.md).\n"
+    "\n"
+    "`vm` boots a Linux guest under QEMU as a VM PD (guest RAM an MO of the root\n"
+    "task) and joins the guest's state into the root task's (docs/cellulos.md).\n"
     "\n"
     "`serve` runs the root task as a daemon (until SIGTERM or SIGINT), optionally\n"
     "starting one PD program; `dump` prints the model state of a running root task\n"
@@ -292,6 +297,8 @@ int main(int argc, char **argv)
         return cmd_dump(argc - 1, argv + 1);
     if (strcmp(argv[1], "compare") == 0)
         return cel_compare_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "vm") == 0)
+        return cel_vmpd_main(argc - 1, argv + 1);
     if (strcmp(argv[1], "list") == 0) {
         cel_scenario_list(stdout);
         return 0;

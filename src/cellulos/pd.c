@@ -107,12 +107,9 @@ static int start_process(cel_root *r, cel_pd *pd, const char *program, const cha
     return rc ? rc : cel_epoll_add(r, pd->pidfd, CEL_TAG_EXIT, pd->num);
 }
 
-cel_pd *cel_pd_spawn(cel_root *r, const char *program, const char *arg, cel_pd *creator,
-                     bool linked, uint64_t fault_ep, int *err)
+cel_pd *cel_pd_new(cel_root *r, const char *name, cel_pd *creator, bool linked, uint64_t fault_ep,
+                   int *err)
 {
-    *err = -EINVAL;
-    if (!program_ok(program))
-        return NULL;
     *err = -ENOMEM;
     cel_obj *o = cel_obj_new(r, CEL_T_PD, 0);
     cel_pd *pd = o ? calloc(1, sizeof *pd) : NULL;
@@ -128,15 +125,31 @@ cel_pd *cel_pd_spawn(cel_root *r, const char *program, const char *arg, cel_pd *
     pd->creator = creator ? creator->num : 0;
     pd->fault_ep = fault_ep;
     snprintf(pd->id, sizeof pd->id, "PD_%u", ++r->next_pd_id);
-    snprintf(pd->name, sizeof pd->name, "%s%s%.16s", program + 4, arg && *arg ? "." : "",
-             arg ? arg : "");
+    snprintf(pd->name, sizeof pd->name, "%s", name);
     r->live_pds++;
     *err = -EPERM;
     o->node = cel_model_pd(r, pd->id, pd->name);
-    if (o->node == OSM_NONE || !cel_ads_new(r, pd) || !cel_vcpu_new(r, pd))
-        goto fail;
-    if (creator && cel_pd_give(r, creator, o, OSM_PERM_R | OSM_PERM_W | OSM_PERM_T, NULL))
-        goto fail;
+    if (o->node == OSM_NONE || !cel_ads_new(r, pd) || !cel_vcpu_new(r, pd) ||
+        (creator && cel_pd_give(r, creator, o, OSM_PERM_R | OSM_PERM_W | OSM_PERM_T, NULL))) {
+        cel_pd_ended(r, pd);
+        return NULL;
+    }
+    *err = 0;
+    return pd;
+}
+
+cel_pd *cel_pd_spawn(cel_root *r, const char *program, const char *arg, cel_pd *creator,
+                     bool linked, uint64_t fault_ep, int *err)
+{
+    *err = -EINVAL;
+    if (!program_ok(program))
+        return NULL;
+    char name[CEL_NAME_MAX];
+    snprintf(name, sizeof name, "%s%s%.16s", program + 4, arg && *arg ? "." : "",
+             arg ? arg : "");
+    cel_pd *pd = cel_pd_new(r, name, creator, linked, fault_ep, err);
+    if (!pd)
+        return NULL;
     *err = start_process(r, pd, program, arg);
     if (*err)
         goto fail;

@@ -201,6 +201,10 @@ int cel_model_dump_memfd(cel_root *r, size_t *bytes);
 
 /* ---- components ----------------------------------------------------------------- */
 /* pd.c */
+/* A PD in the table and the model (PD, ADS, VCPU; the creator, if any,
+ * holds it RWT), no process yet; NULL with *err. */
+cel_pd *cel_pd_new(cel_root *r, const char *name, cel_pd *creator, bool linked, uint64_t fault_ep,
+                   int *err);
 cel_pd *cel_pd_spawn(cel_root *r, const char *program, const char *arg, cel_pd *creator,
                      bool linked, uint64_t fault_ep, int *err);
 int cel_pd_hello(cel_root *r, cel_pd *pd, int listener, cel_msg *rep);

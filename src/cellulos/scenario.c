@@ -135,8 +135,7 @@ int cel_scenario_end_all(cel_root *r, double timeout_s)
     return serve_until(r, all_ended, now_s() + timeout_s);
 }
 
-/* Everything the boot made is still there and nothing else. */
-static int check_clean(cel_root *r, size_t boot_nodes, size_t boot_edges, int boot_fds)
+int cel_scenario_check_clean(cel_root *r, size_t boot_nodes, size_t boot_edges, int boot_fds)
 {
     int bad = 0;
     osm_diags d;
@@ -196,7 +195,7 @@ int cel_scenario_run(cel_root *r, const cel_scenario *sc, const char *dump_path)
     }
     if (!bad && sc->check)
         bad = sc->check(r);
-    bad |= check_clean(r, boot_nodes, boot_edges, boot_fds);
+    bad |= cel_scenario_check_clean(r, boot_nodes, boot_edges, boot_fds);
     if (r->broken) {
         fprintf(stderr, "cellulos: a model transition broke an invariant or ran out of memory\n");
         bad = 1;

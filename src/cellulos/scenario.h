@@ -17,6 +17,9 @@ void cel_scenario_list(FILE *f);
 int cel_scenario_run(cel_root *r, const cel_scenario *sc, const char *dump_path);
 /* Kill every PD and serve until all are torn down; 0 or -1 on timeout. */
 int cel_scenario_end_all(cel_root *r, double timeout_s);
+/* Everything the boot made is still there and nothing else (nodes, edges,
+ * descriptors, no memfd), the invariants hold; 0, or 1 with messages. */
+int cel_scenario_check_clean(cel_root *r, size_t boot_nodes, size_t boot_edges, int boot_fds);
 /* Open descriptors of this process; *memfds = how many are memfds. */
 int cel_count_fds(int *memfds);
 

@@ -70,25 +70,13 @@ char *vm_cli_slurp(const char *verb, const char *path, size_t *len)
 /* The guest state, verified and loaded strictly; NULL with a message. */
 static osm_store *load_guest(const vm_cli_join *j, const char *buf, size_t len, const char *name)
 {
-    const char *p = buf;
-    size_t n = len;
-    char why[256];
-    if (!j->unframed && osm_vm_frame_find(buf, len, &p, &n, why, sizeof why) != OSM_VM_FRAME_OK) {
-        fprintf(stderr, "osmosis extract vm: %s: %s; nothing joined\n", name, why);
-        return NULL;
-    }
-    osm_store *g = osm_store_new();
     osm_diags d;
     osm_diags_init(&d, 20);
-    osm_csv_opts co = { .strict = true };
-    osm_csv_stats st;
-    int rc = g ? osm_csv_read_buffer(g, p, n, name, &co, &d, &st) : -1;
-    if (rc < 0 || d.errors || st.noise || st.bad_rows) {
+    char why[256];
+    osm_store *g = osm_vm_guest_load(buf, len, j->unframed, name, &d, why, sizeof why);
+    if (!g) {
         cli_print_diags(name, &d);
-        fprintf(stderr, "osmosis extract vm: %s: the guest state has %s; nothing joined\n", name,
-                rc < 0 ? "no usable row" : "unusable lines (garbled?)");
-        osm_store_free(g);
-        g = NULL;
+        fprintf(stderr, "osmosis extract vm: %s: %s; nothing joined\n", name, why);
     }
     osm_diags_free(&d);
     return g;

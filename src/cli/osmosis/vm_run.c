@@ -53,6 +53,9 @@ static const char help_run[] =
     "  --guest-osmosis G  static osmosis for the guest (default: osmosis-static next\n"
     "                     to this program)\n"
     "  --qemu Q           QEMU binary (default qemu-system-x86_64)\n"
+    "  --write-initramfs F  only write the guest initramfs to F, print the kernel\n"
+    "                     to boot and exit (for a launcher of its own: `cellulos\n"
+    "                     vm`, docs/cellulos.md)\n"
     "\n"
     "Exit status: 0 joined state written; 2 usage error, QEMU or the guest failed,\n"
     "or the guest's state was missing, truncated or garbled (nothing written).\n";
@@ -315,11 +318,12 @@ int vm_cli_run(int argc, char **argv)
         { "keep", required_argument, 0, 'K' },    { "busybox", required_argument, 0, 'b' },
         { "guest-osmosis", required_argument, 0, 'G' },
         { "qemu", required_argument, 0, 'q' },    { "help", no_argument, 0, 'h' },
+        { "write-initramfs", required_argument, 0, 'W' },
         { 0, 0, 0, 0 } };
     vm_run_opts o = { .mem_mib = 256, .busybox = "/bin/busybox", .qemu = "qemu-system-x86_64",
                       .accel = "auto", .timeout_s = 300,
                       .join = { .format = OSM_EXPORT_CSV, .prefix = "G_" } };
-    const char *add[64];
+    const char *add[64], *write_initramfs = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -360,6 +364,7 @@ int vm_cli_run(int argc, char **argv)
         case 'b': o.busybox = optarg; break;
         case 'G': o.guest_osmosis = optarg; break;
         case 'q': o.qemu = optarg; break;
+        case 'W': write_initramfs = optarg; break;
         case 'h': fputs(help_run, stdout); return CLI_OK;
         default: fputs(help_run, stderr); return CLI_USAGE;
         }
@@ -379,9 +384,14 @@ int vm_cli_run(int argc, char **argv)
         free(kernel);
         return cli_usage_error("vm run", "cannot find osmosis-static (give --guest-osmosis)");
     }
-    char tmp[] = "/tmp/osmosis-vm-XXXXXX";
+    char tmp[] = "/tmp/osmosis-vm-XXXXXX", why[512];
     int st = CLI_USAGE;
-    if (!mkdtemp(tmp))
+    if (write_initramfs) {
+        if (vm_initramfs_write(&o, write_initramfs, why, sizeof why) < 0)
+            fprintf(stderr, "osmosis vm run: %s\n", why);
+        else
+            st = printf("%s\n", o.kernel) < 0 ? CLI_USAGE : CLI_OK;  /* the kernel to boot */
+    } else if (!mkdtemp(tmp))
         fprintf(stderr, "osmosis vm run: cannot create a temporary directory: %s\n",
                 strerror(errno));
     else {

@@ -66,6 +66,39 @@ typedef struct osm_vm_join_report {
 int osm_vm_join(const osm_vm_join_opts *o, const osm_store *guest, osm_store *out,
                 osm_vm_join_report *rep, char *why, size_t whysz);
 
+/* The same join onto a host side already in `out` (the CellulOS root
+ * task's own store): the VMM PD, its ADS and the VMR backing guest RAM are
+ * the caller's; every guest-RAM slice MAPs to backing_mo, the one MO behind
+ * that VMR.  GPA = offset in the backing. */
+typedef struct osm_vm_host {
+    osm_id vmm, ads;            /* the VMM PD and its address space */
+    osm_id backing_mo;          /* the MO behind guest RAM */
+    const char *ram_vmr;        /* ID of the VMR mapping it */
+    uint64_t ram_start, ram_len;    /* that VMR's host-virtual range */
+    uint8_t ram_perms;          /* its perms (OSM_PERM_R/W), the VMM's hold on slices */
+    const char *tag;            /* slices are GRAM_<tag>_<hva> */
+    const char *prefix;         /* of guest IDs ("G_") */
+} osm_vm_host;
+
+/* The nodes a join added (slices, guest nodes), to take it out again. */
+typedef struct osm_vm_joined {
+    osm_id *nodes;
+    size_t n;
+} osm_vm_joined;
+
+/* Join `guest` to the host side h in out.  0 with *joined filled (free its
+ * nodes); or -1 with why, and out as it was before (no partial join). */
+int osm_vm_join_into(const osm_vm_host *h, const osm_store *guest, osm_store *out,
+                     osm_vm_joined *joined, osm_vm_join_report *rep, char *why, size_t whysz);
+/* Remove the nodes of a join (and every edge touching them). */
+void osm_vm_unjoin(osm_store *out, const osm_id *nodes, size_t n);
+
+/* Verify a guest capture (unless unframed) and load its CSV strictly: any
+ * line that is not a usable row is an error.  The guest store, or NULL with
+ * a one-line reason in why (and the CSV's diagnostics in d). */
+osm_store *osm_vm_guest_load(const char *buf, size_t len, bool unframed, const char *name,
+                             osm_diags *d, char *why, size_t whysz);
+
 /* ---- initramfs (vm_cpio.c) ------------------------------------------------ */
 
 /* An uncompressed newc cpio archive written to f, one entry at a time. */
