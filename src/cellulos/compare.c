@@ -64,6 +64,23 @@ static int run_child(const char *name, const char *path)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+osm_store *cel_compare_load(const char *path)
+{
+    osm_store *s = osm_store_new();
+    osm_diags dg;
+    osm_diags_init(&dg, 5);
+    osm_csv_opts co = { 0 };
+    int rc = s && osm_csv_read_file(s, path, &co, &dg, NULL) == 0 ? 0 : -1;
+    for (size_t i = 0; i < dg.n; i++)
+        fprintf(stderr, "cellulos: compare: %s: %s\n", path, dg.v[i].msg);
+    osm_diags_free(&dg);
+    if (rc) {
+        osm_store_free(s);
+        return NULL;
+    }
+    return s;
+}
+
 /* Whether PD name `nm` starts with prefix and is (thread != 0) or is not a
  * thread PD (the root task names those "<process PD's name>.thread"). */
 static bool name_matches(const char *nm, const char *prefix, bool thread)

@@ -16,19 +16,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "platform.h"
 #include "scenario_kv.h"
 
 enum { CAN, BY, TCB, N_LISTS };
 static const char *const list_keys[N_LISTS] = { "can_control", "control_by", "tcb_store" };
-
-/* Path of a program next to this binary (build/bin). */
-static void sibling(const char *name, char *buf, size_t len)
-{
-    char exe[PATH_MAX];
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[k > 0 ? k : 0] = '\0';
-    snprintf(buf, len, "%s/%s", dirname(exe), name);
-}
 
 static int wait_child(pid_t pid)
 {
@@ -42,7 +34,7 @@ static int wait_child(pid_t pid)
 static pid_t start_pair(unsigned n, const char *dir, int *in, int *out)
 {
     char prog[PATH_MAX], arg[16];
-    sibling("kv-linux", prog, sizeof prog);
+    cel_plat_sibling("kv-linux", prog, sizeof prog);
     snprintf(arg, sizeof arg, "%u", n);
     int pi[2], po[2];
     if (pipe2(pi, O_CLOEXEC))
@@ -69,7 +61,7 @@ static pid_t start_pair(unsigned n, const char *dir, int *in, int *out)
 static int extract(int client, int store, const char *path)
 {
     char prog[PATH_MAX], pids[48];
-    sibling("osmosis", prog, sizeof prog);
+    cel_plat_sibling("osmosis", prog, sizeof prog);
     snprintf(pids, sizeof pids, "%d,%d", client, store);
     pid_t pid = fork();
     if (pid == 0) {
@@ -118,14 +110,8 @@ static int run_linux(unsigned n, const char *path)
 /* Load a state and fill one side for its kvclient / kvstore PDs. */
 static int side_fill(cel_cmp_side *d, const char *path)
 {
-    osm_store *s = osm_store_new();
-    osm_diags dg;
-    osm_diags_init(&dg, 5);
-    osm_csv_opts co = { 0 };
-    int rc = s && osm_csv_read_file(s, path, &co, &dg, NULL) == 0 ? 0 : -1;
-    for (size_t i = 0; i < dg.n; i++)
-        fprintf(stderr, "cellulos: compare: %s: %s\n", path, dg.v[i].msg);
-    osm_diags_free(&dg);
+    osm_store *s = cel_compare_load(path);
+    int rc = s ? 0 : -1;
     osm_id c = rc ? OSM_NONE : cel_compare_find_pd(s, "kvclient", false);
     osm_id st = rc ? OSM_NONE : cel_compare_find_pd(s, "kvstore", false);
     osm_query *q = c != OSM_NONE && st != OSM_NONE ? osm_query_new(s) : NULL;

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "platform.h"
 #include "scenario_kv.h"
 #include "vmpd.h"
 
@@ -30,14 +31,6 @@ static const int list_order[N_LISTS] = { CAN_STORE, CAN_VMM, TCB_STORE };   /* s
     "mkdir -p /tmp/kv; sleep 1000000 | kv-linux-static 1000 /tmp/kv >/tmp/kv.out 2>&1 & "  \
     "while ! grep -q ready /tmp/kv.out; do sleep 1; done; cat /tmp/kv.out; "               \
     "grep -q 'ready [0-9]* [0-9]* 0$' /tmp/kv.out"
-
-static void sibling(const char *name, char *buf, size_t len)
-{
-    char exe[PATH_MAX];
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[k > 0 ? k : 0] = '\0';
-    snprintf(buf, len, "%s/%s", k > 0 ? dirname(exe) : ".", name);
-}
 
 /* Run argv (stdout to /dev/null: the table is ours); its exit status. */
 static int run_quiet(char *const argv[])
@@ -74,14 +67,8 @@ static osm_id find_vmm(const osm_store *s)
 /* Load a joined state and fill one side. */
 static int side_fill(cel_vm_side *d, const char *path)
 {
-    osm_store *s = osm_store_new();
-    osm_diags dg;
-    osm_diags_init(&dg, 5);
-    osm_csv_opts co = { 0 };
-    int rc = s && osm_csv_read_file(s, path, &co, &dg, NULL) == 0 ? 0 : -1;
-    for (size_t i = 0; i < dg.n; i++)
-        fprintf(stderr, "cellulos: compare: %s: %s\n", path, dg.v[i].msg);
-    osm_diags_free(&dg);
+    osm_store *s = cel_compare_load(path);
+    int rc = s ? 0 : -1;
     osm_id vmm = rc ? OSM_NONE : find_vmm(s);
     osm_id st = rc ? OSM_NONE : cel_compare_find_pd(s, "kvstore", false);
     osm_query *q = vmm != OSM_NONE && st != OSM_NONE ? osm_query_new(s) : NULL;
@@ -108,9 +95,9 @@ static int side_fill(cel_vm_side *d, const char *path)
 int cel_compare_vm(const char *dir, bool json, cel_vm_side side[2])
 {
     char cel[PATH_MAX], osm[PATH_MAX], kv[PATH_MAX], path[2][PATH_MAX];
-    sibling("cellulos", cel, sizeof cel);
-    sibling("osmosis", osm, sizeof osm);
-    sibling("kv-linux-static", kv, sizeof kv);
+    cel_plat_sibling("cellulos", cel, sizeof cel);
+    cel_plat_sibling("osmosis", osm, sizeof osm);
+    cel_plat_sibling("kv-linux-static", kv, sizeof kv);
     snprintf(path[0], sizeof path[0], "%s/vm.csv", dir);
     snprintf(path[1], sizeof path[1], "%s/vm-linux.csv", dir);
     memset(side, 0, 2 * sizeof *side);

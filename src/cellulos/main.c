@@ -72,15 +72,6 @@ static int usage(FILE *f, int status)
     return status;
 }
 
-/* The directory of this binary: PD programs live next to it. */
-static void self_dir(char *buf, size_t n)
-{
-    char exe[PATH_MAX];
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[k > 0 ? k : 0] = '\0';
-    snprintf(buf, n, "%s", k > 0 ? dirname(exe) : ".");
-}
-
 static int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -131,7 +122,7 @@ static int cmd_run(int argc, char **argv)
         return 2;
     }
     char dir[PATH_MAX];
-    self_dir(dir, sizeof dir);
+    cel_plat_sibling("", dir, sizeof dir);
     cel_root r;
     if (cel_root_init(&r, dir)) {
         fprintf(stderr, "cellulos: out of memory\n");
@@ -210,7 +201,7 @@ static int cmd_serve(int argc, char **argv)
     if (optind != argc || cel_policy_parse(policy, &pol))
         return usage(stderr, 2);
     char dir[PATH_MAX];
-    self_dir(dir, sizeof dir);
+    cel_plat_sibling("", dir, sizeof dir);
     cel_root r;
     int status = 1;
     if (cel_root_init(&r, dir) == 0) {

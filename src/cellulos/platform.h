@@ -16,6 +16,9 @@
 /* Root task side: acquire / release what the layer keeps open. */
 void cel_plat_init(void);
 void cel_plat_fini(void);
+/* The path of `name` next to this program's binary (where the PD programs
+ * and tools live); name "" gives the directory itself. */
+void cel_plat_sibling(const char *name, char *buf, size_t len);
 
 /* ---- messages with an optional handle ----------------------------------- */
 

@@ -4,6 +4,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
+#include <libgen.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <seccomp.h>
@@ -405,4 +407,16 @@ int cel_plat_deny_one(int listener, pid_t *pid, char *name, size_t name_len)
     }
     seccomp_notify_free(req, resp);
     return rc;
+}
+
+void cel_plat_sibling(const char *name, char *buf, size_t len)
+{
+    char exe[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[k > 0 ? k : 0] = '\0';
+    const char *dir = k > 0 ? dirname(exe) : ".";
+    if (*name)
+        snprintf(buf, len, "%s/%s", dir, name);
+    else
+        snprintf(buf, len, "%s", dir);
 }

@@ -32,6 +32,9 @@ int cel_compare_members(osm_query *q, osm_id x, uint32_t comps, char ***ids, cha
 void cel_compare_strv_free(char **v, size_t n);
 /* "a, b, c" and a newline; "(nobody)" when empty. */
 void cel_compare_print_list(char **v, size_t n);
+/* Read a state (CellulOS CSV), printing its problems as "cellulos: compare:
+ * PATH: ..."; NULL when it cannot be used. */
+osm_store *cel_compare_load(const char *path);
 /* The first PD (lowest number) named prefix*, a thread PD or not as asked. */
 osm_id cel_compare_find_pd(const osm_store *s, const char *prefix, bool thread);
 

@@ -63,22 +63,13 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* A program next to this binary (build/bin). */
-static void sibling(const char *name, char *buf, size_t len)
-{
-    char exe[PATH_MAX];
-    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    exe[k > 0 ? k : 0] = '\0';
-    snprintf(buf, len, "%s/%s", k > 0 ? dirname(exe) : ".", name);
-}
-
 /* The guest initramfs, written by `osmosis vm run --write-initramfs` (the
  * one `osmosis vm run` boots: same /init, same shipping), and the kernel it
  * names.  0, or -1 with a message. */
 static int build_initramfs(vm_run *v)
 {
     char prog[PATH_MAX];
-    sibling("osmosis", prog, sizeof prog);
+    cel_plat_sibling("osmosis", prog, sizeof prog);
     const char *argv[8 + 2 * 16 + 1] = { prog, "vm", "run", "--write-initramfs", v->initrd };
     size_t n = 5;
     if (v->o->cmd)
@@ -439,7 +430,7 @@ int cel_vmpd_main(int argc, char **argv)
     unlink(v.capture);      /* no stale state from an earlier run */
     st = 1;
     char dir[PATH_MAX];
-    sibling("", dir, sizeof dir);
+    cel_plat_sibling("", dir, sizeof dir);
     cel_root r;
     v.r = &r;
     if (build_initramfs(&v) == 0) {
