@@ -5,10 +5,13 @@
 #   PD spawn (create, HELLO, exit, wait) vs fork+exec+wait of the same binary (<= 2x)
 #   dump of a ~100k-node state into a memfd                          (<= 50 ms)
 set -u
+# Root task and PDs share one CPU (taskset), as do both sides of the baseline:
+# on an idle 2-core VM a cross-CPU wake-up can cost 20-70 us, which would
+# measure the idle states of the machine rather than the IPC path.
 BUILD=${BUILD:-build}
 N=${CEL_BENCH_N:-20000}
-cel=$("$BUILD/bin/cellulos" run bench 2>&1 <<<"" | sed -n 's/^\([a-z0-9_]*\) \([0-9]*\)$/\1=\2/p') || true
-base=$("$BUILD/bench/cel-bench-base" "$N" "$BUILD/bin/cel-bench" | sed -n 's/^\([a-z0-9_]*\) \([0-9]*\)$/\1=\2/p')
+cel=$(taskset -c 0 "$BUILD/bin/cellulos" run bench 2>&1 <<<"" | sed -n 's/^\([a-z0-9_]*\) \([0-9]*\)$/\1=\2/p') || true
+base=$(taskset -c 0 "$BUILD/bench/cel-bench-base" "$N" "$BUILD/bin/cel-bench" | sed -n 's/^\([a-z0-9_]*\) \([0-9]*\)$/\1=\2/p')
 eval "$cel"
 eval "$base"
 if [ -z "${null_rpc:-}" ] || [ -z "${pingpong:-}" ]; then
