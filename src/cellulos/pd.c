@@ -107,10 +107,9 @@ static int start_process(cel_root *r, cel_pd *pd, const char *program, const cha
     return rc ? rc : cel_epoll_add(r, pd->pidfd, CEL_TAG_EXIT, pd->num);
 }
 
-cel_pd *cel_pd_new(cel_root *r, const char *name, cel_pd *creator, bool linked, uint64_t fault_ep,
-                   int *err)
+cel_pd *cel_pd_record_new(cel_root *r, const char *name, cel_pd *creator, bool linked,
+                          uint64_t fault_ep)
 {
-    *err = -ENOMEM;
     cel_obj *o = cel_obj_new(r, CEL_T_PD, 0);
     cel_pd *pd = o ? calloc(1, sizeof *pd) : NULL;
     if (!pd) {
@@ -127,6 +126,17 @@ cel_pd *cel_pd_new(cel_root *r, const char *name, cel_pd *creator, bool linked, 
     snprintf(pd->id, sizeof pd->id, "PD_%u", ++r->next_pd_id);
     snprintf(pd->name, sizeof pd->name, "%s", name);
     r->live_pds++;
+    return pd;
+}
+
+cel_pd *cel_pd_new(cel_root *r, const char *name, cel_pd *creator, bool linked, uint64_t fault_ep,
+                   int *err)
+{
+    *err = -ENOMEM;
+    cel_pd *pd = cel_pd_record_new(r, name, creator, linked, fault_ep);
+    if (!pd)
+        return NULL;
+    cel_obj *o = cel_obj_get(r, pd->num);
     *err = -EPERM;
     o->node = cel_model_pd(r, pd->id, pd->name);
     if (o->node == OSM_NONE || !cel_ads_new(r, pd) || !cel_vcpu_new(r, pd) ||

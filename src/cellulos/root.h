@@ -208,6 +208,10 @@ cel_pd *cel_pd_new(cel_root *r, const char *name, cel_pd *creator, bool linked, 
 cel_pd *cel_pd_spawn(cel_root *r, const char *program, const char *arg, cel_pd *creator,
                      bool linked, uint64_t fault_ep, int *err);
 int cel_pd_hello(cel_root *r, cel_pd *pd, int listener, cel_msg *rep);
+/* A new PD record (object, fds closed, ID PD_n, counted live) with no model
+ * node and no resources yet; NULL on ENOMEM. */
+cel_pd *cel_pd_record_new(cel_root *r, const char *name, cel_pd *creator, bool linked,
+                          uint64_t fault_ep);
 /* Fill the HELLO reply (its badges, passed caps, ID) and mark pd greeted. */
 void cel_pd_hello_reply(cel_pd *pd, cel_msg *m);
 int cel_pd_create(cel_root *r, cel_pd *pd, cel_msg *m);

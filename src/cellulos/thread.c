@@ -49,25 +49,15 @@ static cel_pd *thread_new(cel_root *r, cel_pd *creator, cel_pd *proc, uint64_t f
                           int *err)
 {
     *err = -ENOMEM;
-    cel_obj *o = cel_obj_new(r, CEL_T_PD, 0);
-    cel_pd *t = o ? calloc(1, sizeof *t) : NULL;
-    if (!t) {
-        if (o)
-            cel_obj_free(r, o);
+    char name[CEL_NAME_MAX];
+    snprintf(name, sizeof name, "%.24s.thread", proc->name);
+    cel_pd *t = cel_pd_record_new(r, name, creator, true, fault_ep);
+    if (!t)
         return NULL;
-    }
-    o->u.pd = t;
-    t->num = o->num;
-    t->pidfd = t->sock = t->notify = t->listener = -1;
-    t->linked = true;
-    t->creator = creator->num;
-    t->fault_ep = fault_ep;
+    cel_obj *o = cel_obj_get(r, t->num);
     t->thread_of = proc->num;
     t->pid = proc->pid;
     proc->n_threads++;
-    snprintf(t->id, sizeof t->id, "PD_%u", ++r->next_pd_id);
-    snprintf(t->name, sizeof t->name, "%.24s.thread", proc->name);
-    r->live_pds++;
     *err = -EPERM;
     cel_obj *ads = cel_obj_get(r, proc->ads);
     o->node = cel_model_pd(r, t->id, t->name);
