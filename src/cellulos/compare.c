@@ -64,6 +64,23 @@ static int run_child(const char *name, const char *path)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+void cel_compare_print_pair(const char *title, const bool ok[2], char **const labels[2],
+                            const size_t n[2], bool count)
+{
+    static const char *const sys[2] = { "CellulOS", "Linux" };
+    printf("  %s\n", title);
+    for (int i = 0; i < 2; i++) {
+        if (!ok[i]) {
+            printf("    %-9s FAILED (see the messages above)\n", sys[i]);
+            continue;
+        }
+        printf("    %-9s ", sys[i]);
+        if (count)
+            printf("%zu: ", n[i]);
+        cel_compare_print_list(labels[i], n[i]);
+    }
+}
+
 osm_store *cel_compare_load(const char *path)
 {
     osm_store *s = osm_store_new();

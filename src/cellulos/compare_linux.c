@@ -156,18 +156,11 @@ void cel_compare_linux_print(const cel_cmp_side side[2])
         if (side[i].ok)
             printf("  %-9s store %s, client %s\n", sys[i], side[i].store_label,
                    side[i].client_label);
+    const bool ok[2] = { side[0].ok, side[1].ok };
     for (int k = 0; k < N_LISTS; k++) {
-        printf("  %s\n", titles[k]);
-        for (int i = 0; i < 2; i++) {
-            if (!side[i].ok) {
-                printf("    %-9s FAILED (see the messages above)\n", sys[i]);
-                continue;
-            }
-            printf("    %-9s ", sys[i]);
-            if (k == TCB)
-                printf("%zu: ", side[i].n[k]);
-            cel_compare_print_list(side[i].labels[k], side[i].n[k]);
-        }
+        char **const labels[2] = { side[0].labels[k], side[1].labels[k] };
+        const size_t n[2] = { side[0].n[k], side[1].n[k] };
+        cel_compare_print_pair(titles[k], ok, labels, n, k == TCB);
     }
     printf("  (On CellulOS the store's creator, the driver PD, also holds its badge at run\n"
            "  time; the model shows the root task's control only: docs/cellulos.md.)\n");

@@ -134,16 +134,11 @@ void cel_compare_vm_print(const cel_vm_side side[2])
     for (int i = 0; i < 2; i++)
         if (side[i].ok)
             printf("  %-9s VMM %s, store %s\n", sys[i], side[i].vmm_label, side[i].store_label);
+    const bool ok[2] = { side[0].ok, side[1].ok };
     for (int k = 0; k < N_LISTS; k++) {
-        printf("  %s\n", titles[k]);
-        for (int i = 0; i < 2; i++) {
-            if (!side[i].ok) {
-                printf("    %-9s FAILED (see the messages above)\n", sys[i]);
-                continue;
-            }
-            printf("    %-9s %zu: ", sys[i], side[i].n[k]);
-            cel_compare_print_list(side[i].labels[k], side[i].n[k]);
-        }
+        char **const labels[2] = { side[0].labels[k], side[1].labels[k] };
+        const size_t n[2] = { side[0].n[k], side[1].n[k] };
+        cel_compare_print_pair(titles[k], ok, labels, n, true);
     }
 }
 

@@ -32,6 +32,10 @@ int cel_compare_members(osm_query *q, osm_id x, uint32_t comps, char ***ids, cha
 void cel_compare_strv_free(char **v, size_t n);
 /* "a, b, c" and a newline; "(nobody)" when empty. */
 void cel_compare_print_list(char **v, size_t n);
+/* One list on both systems: "  title", then "    CellulOS [n: ]a, b" and
+ * "    Linux ..." (or FAILED when that side could not be computed). */
+void cel_compare_print_pair(const char *title, const bool ok[2], char **const labels[2],
+                            const size_t n[2], bool count);
 /* Read a state (CellulOS CSV), printing its problems as "cellulos: compare:
  * PATH: ..."; NULL when it cannot be used. */
 osm_store *cel_compare_load(const char *path);
