@@ -12,6 +12,7 @@
  * is the same one or the initial one (PID 1's); nested non-initial
  * hierarchies are not walked (docs/linux.md).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -185,8 +186,32 @@ static size_t request_types(lx_ctx *c, osm_id *types, size_t max)
     return n;
 }
 
+/* Pipes and sockets are what every process can ask the kernel for whether or
+ * not it holds one at the moment (pipe2, socket in its network namespace), so
+ * their spaces exist even when no descriptor names them; without this, the
+ * REQUEST edges below would depend on which fds a process happened to have. */
+static int offered_spaces(lx_ctx *c)
+{
+    char sid[64];
+    if (lx_node(c, OSM_SPACE, "PIPEFS", "PIPE", NULL) == OSM_NONE)
+        return -1;
+    for (size_t i = 0; i < c->n_procs; i++) {
+        const osm_lx_proc *p = &c->procs[i];
+        if (p->st.seccomp == 1 || !p->ns[LX_NS_NET])
+            continue;
+        snprintf(sid, sizeof sid, "SOCKETS_net_%llu", (unsigned long long)p->ns[LX_NS_NET]);
+        char extra[48];
+        snprintf(extra, sizeof extra, "netns=%llu", (unsigned long long)p->ns[LX_NS_NET]);
+        if (lx_node(c, OSM_SPACE, sid, "SOCKET", extra) == OSM_NONE)
+            return -1;
+    }
+    return 0;
+}
+
 int lx_control_commit(lx_ctx *c)
 {
+    if (offered_spaces(c) < 0)
+        return -1;
     for (size_t i = 0; i < c->n_procs; i++)
         for (size_t t = 0; t < c->procs[i].n_pd; t++)
             if (lx_hold_new(c, c->kernel, c->procs[i].pd[t],
