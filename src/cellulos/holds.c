@@ -1,7 +1,10 @@
 /*
  * Per-PD hold registry: an open-addressing hash set of badges with reference
- * counts (root.h).  Registries are small (a PD holds tens of things) but the
- * lookup is on every call's path, hence hashing rather than a list.
+ * counts (root.h).  Most registries are small (a PD holds tens of things) but
+ * the lookup is on every call's path, and the root task's holds everything
+ * it ever created, hence hashing rather than a list.  Badges are placed by
+ * their object number only, so every badge of one object lies on one probe
+ * chain and "any badge for object o" is as cheap as an exact lookup.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +15,7 @@
 
 static size_t slot_of(uint64_t badge, size_t cap)
 {
-    uint64_t x = badge * 0x9e3779b97f4a7c15ull;
+    uint64_t x = (uint64_t)cel_badge_obj(badge) * 0x9e3779b97f4a7c15ull;
     return (size_t)(x >> 32) & (cap - 1);
 }
 
@@ -70,10 +73,15 @@ int cel_holds_add(cel_holds *h, uint64_t badge)
 
 uint64_t cel_holds_find_obj(const cel_holds *h, uint32_t obj)
 {
-    for (size_t i = 0; i < h->cap; i++)
-        if (h->v[i].badge && h->v[i].badge != TOMB && cel_badge_obj(h->v[i].badge) == obj)
-            return h->v[i].badge;
-    return 0;
+    if (!h->cap)
+        return 0;
+    for (size_t j = slot_of(obj, h->cap);; j = (j + 1) & (h->cap - 1)) {
+        uint64_t b = h->v[j].badge;
+        if (b == 0)
+            return 0;
+        if (b != TOMB && cel_badge_obj(b) == obj)
+            return b;
+    }
 }
 
 int cel_holds_remove(cel_holds *h, uint64_t badge)
