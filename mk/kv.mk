@@ -10,7 +10,7 @@ KV_LIB_OBJ := $(KV_LIB_SRC:%.c=$(BUILD)/obj-pd/%.o)
 $(CEL_LIB_A): $(KV_LIB_OBJ)
 
 CEL_KV_SRC := $(sort $(wildcard src/cellulos/servers/*.c)) src/cellulos/kv/kv.c \
-              src/cellulos/kv/sqlite_vfs.c src/cellulos/kv/workload.c
+              src/cellulos/kv/kv_sql.c src/cellulos/kv/sqlite_vfs.c src/cellulos/kv/workload.c
 CEL_KV_OBJ := $(CEL_KV_SRC:%.c=$(BUILD)/obj-pd/%.o)
 CEL_KV_A   := $(BUILD)/libcelkv.a
 CEL_KV_PROGS := $(addprefix $(BUILD)/bin/cel-,ramdisk fs kvstore kvclient kvdrv)
@@ -27,9 +27,12 @@ $(CEL_KV_PROGS): $(BUILD)/bin/cel-%: $(BUILD)/obj-pd/src/cellulos/progs/cel_%.o 
 # Baseline of bench/kv: the same workload on plain SQLite over tmpfs.
 KV_BENCH_BASE := $(BUILD)/bench/kv-base
 BINS += $(KV_BENCH_BASE)
-$(KV_BENCH_BASE): bench/kv/base.c
+# The SQL and the workload both sides run.
+KV_SHARED_SRC := src/cellulos/kv/kv_sql.c src/cellulos/kv/workload.c
+KV_SHARED_DEP := $(KV_SHARED_SRC) src/cellulos/kv/kv_sql.h src/cellulos/kv/workload.h
+$(KV_BENCH_BASE): bench/kv/base.c $(KV_SHARED_DEP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lsqlite3
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(KV_SHARED_SRC) -lsqlite3
 
 # kv-linux (src/cellulos/host): the kv002 pair as plain Linux processes, for
 # `cellulos compare --linux`.  A fixture of the comparison, built without
@@ -37,7 +40,7 @@ $(KV_BENCH_BASE): bench/kv/base.c
 # shadow mappings would swamp the extraction of its memory).
 KV_LINUX := $(BUILD)/bin/kv-linux
 BINS += $(KV_LINUX)
-$(KV_LINUX): src/cellulos/host/kv_linux.c src/cellulos/kv/workload.c src/cellulos/kv/workload.h
+$(KV_LINUX): src/cellulos/host/kv_linux.c $(KV_SHARED_DEP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -o $@ src/cellulos/host/kv_linux.c src/cellulos/kv/workload.c \
+	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -o $@ src/cellulos/host/kv_linux.c $(KV_SHARED_SRC) \
 	    -lsqlite3

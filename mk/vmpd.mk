@@ -11,7 +11,7 @@ CEL_EXTRA_LDLIBS += -lz
 # busybox initramfs.  No sanitizers (it runs in the guest).
 KV_LINUX_STATIC := $(BUILD)/bin/kv-linux-static
 BINS += $(KV_LINUX_STATIC)
-$(KV_LINUX_STATIC): src/cellulos/host/kv_linux.c src/cellulos/kv/workload.c src/cellulos/kv/workload.h
+$(KV_LINUX_STATIC): src/cellulos/host/kv_linux.c $(KV_SHARED_DEP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -static -o $@ src/cellulos/host/kv_linux.c \
-	    src/cellulos/kv/workload.c -lsqlite3 -lm
+	    $(KV_SHARED_SRC) -lsqlite3 -lm

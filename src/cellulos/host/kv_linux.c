@@ -19,7 +19,6 @@
  */
 #include <errno.h>
 #include <grp.h>
-#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../kv/kv_sql.h"
 #include "../kv/workload.h"
 
 #define NOBODY 65534
@@ -45,82 +45,58 @@ typedef struct kvl_msg {
 
 /* ---- the store process ----------------------------------------------------------- */
 
-typedef struct kvl_store {
-    sqlite3 *db;
-    sqlite3_stmt *put, *get, *del;
-} kvl_store;
-
-static int store_open(kvl_store *st, const char *dir)
+/* Run one request on the store; fills m as the reply. */
+static void store_serve(cel_kv *kv, kvl_msg *m)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/kv.db", dir);
-    if (sqlite3_open(path, &st->db) ||     /* the pragmas of kv.c */
-        sqlite3_exec(st->db, "PRAGMA page_size=4096; PRAGMA journal_mode=DELETE;"
-                             "PRAGMA temp_store=MEMORY;"
-                             "CREATE TABLE IF NOT EXISTS kv(k BLOB PRIMARY KEY, v BLOB) WITHOUT ROWID;",
-                     NULL, NULL, NULL) ||
-        sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO kv(k, v) VALUES(?, ?)", -1, &st->put,
-                           NULL) ||
-        sqlite3_prepare_v2(st->db, "SELECT v FROM kv WHERE k = ?", -1, &st->get, NULL) ||
-        sqlite3_prepare_v2(st->db, "DELETE FROM kv WHERE k = ?", -1, &st->del, NULL)) {
-        fprintf(stderr, "kv-linux: store: %s: %s\n", path, sqlite3_errmsg(st->db));
-        return -1;
+    size_t vlen = 0;
+    switch (m->op) {
+    case OP_PUT:
+        m->status = cel_kv_put(kv, m->data, m->klen, m->data + m->klen, m->vlen);
+        break;
+    case OP_GET: {
+        unsigned char key[sizeof m->data];
+        memcpy(key, m->data, m->klen);
+        m->status = cel_kv_get(kv, key, m->klen, m->data, sizeof m->data, &vlen);
+        if (vlen > sizeof m->data)
+            vlen = sizeof m->data;
+        break;
     }
-    return 0;
-}
-
-static void store_close(kvl_store *st)
-{
-    sqlite3_finalize(st->put);
-    sqlite3_finalize(st->get);
-    sqlite3_finalize(st->del);
-    sqlite3_close(st->db);
-}
-
-/* Run one statement with key (and value) bound; fills m as the reply. */
-static void store_step(kvl_store *st, sqlite3_stmt *s, kvl_msg *m)
-{
-    sqlite3_bind_blob(s, 1, m->data, (int)m->klen, SQLITE_STATIC);
-    if (s == st->put)
-        sqlite3_bind_blob(s, 2, m->data + m->klen, (int)m->vlen, SQLITE_STATIC);
-    int rc = sqlite3_step(s);
-    m->status = rc == SQLITE_DONE ? (s == st->get ? -ENOENT : 0) : rc == SQLITE_ROW ? 0 : -EIO;
-    m->vlen = 0;
-    if (rc == SQLITE_ROW) {
-        int n = sqlite3_column_bytes(s, 0);
-        m->vlen = n > (int)sizeof m->data ? (uint32_t)sizeof m->data : (uint32_t)n;
-        memcpy(m->data, sqlite3_column_blob(s, 0), m->vlen);
+    case OP_DEL:
+        m->status = cel_kv_del(kv, m->data, m->klen);
+        break;
+    case OP_BEGIN:
+        m->status = cel_kv_begin(kv);
+        break;
+    case OP_COMMIT:
+        m->status = cel_kv_commit(kv);
+        break;
+    default:
+        m->status = -ENOSYS;
     }
-    sqlite3_reset(s);
+    m->vlen = (uint32_t)vlen;
 }
 
 static int store_main(int sock, const char *dir)
 {
     prctl(PR_SET_NAME, "kvstore");
-    kvl_store st = { 0 };
-    if (store_open(&st, dir))
+    char path[4096], why[128];
+    snprintf(path, sizeof path, "%s/kv.db", dir);
+    cel_kv *kv;
+    if (cel_kv_open_vfs(path, NULL, &kv, why, sizeof why)) {
+        fprintf(stderr, "kv-linux: store: %s: %s\n", path, why);
         return 1;
+    }
     kvl_msg m;
     ssize_t k;
     while ((k = recv(sock, &m, sizeof m, 0)) > 0) {
-        if ((size_t)k < 16 || m.klen > sizeof m.data || m.vlen > sizeof m.data - m.klen) {
+        if ((size_t)k < 16 || m.klen > sizeof m.data || m.vlen > sizeof m.data - m.klen)
             m.status = -EINVAL;
-        } else if (m.op == OP_PUT) {
-            store_step(&st, st.put, &m);
-        } else if (m.op == OP_GET) {
-            store_step(&st, st.get, &m);
-        } else if (m.op == OP_DEL) {
-            store_step(&st, st.del, &m);
-        } else if (m.op == OP_BEGIN || m.op == OP_COMMIT) {
-            m.status = sqlite3_exec(st.db, m.op == OP_BEGIN ? "BEGIN" : "COMMIT", NULL, NULL,
-                                    NULL) == SQLITE_OK ? 0 : -EIO;
-        } else {
-            m.status = -ENOSYS;
-        }
+        else
+            store_serve(kv, &m);
         if (send(sock, &m, 16 + (m.status ? 0 : m.vlen), 0) < 0)
             break;
     }
-    store_close(&st);
+    cel_kv_close(kv);
     return 0;
 }
 

@@ -16,22 +16,12 @@
 #include <stddef.h>
 
 #include "../lib/fs_client.h"
-
-typedef struct cel_kv cel_kv;
+#include "kv_sql.h"
 
 #define CEL_KV_MAX (64 * 1024)      /* key + value bytes in one request */
 
 /* Open (or create) database `name` in the namespace fs is mounted on. */
 int cel_kv_open(cel_fs *fs, const char *name, cel_kv **kv);
-void cel_kv_close(cel_kv *kv);
-int cel_kv_put(cel_kv *kv, const void *key, size_t klen, const void *val, size_t vlen);
-/* Copy the value (up to cap bytes) to val, *vlen = its full length;
- * -ENOENT when absent. */
-int cel_kv_get(cel_kv *kv, const void *key, size_t klen, void *val, size_t cap, size_t *vlen);
-int cel_kv_del(cel_kv *kv, const void *key, size_t klen);
-/* Group puts and deletes into one transaction (one journal, one sync). */
-int cel_kv_begin(cel_kv *kv);
-int cel_kv_commit(cel_kv *kv);
 
 /* Register a SQLite VFS named `name` whose files live on fs (sqlite_vfs.c). */
 int cel_sqlite_vfs_register(cel_fs *fs, const char *name);

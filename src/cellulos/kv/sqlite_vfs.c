@@ -7,6 +7,14 @@
  * journal and database writes.  A short read fills the rest with zeros and
  * says so, as SQLite requires.  Temporary files (NULL names) get a unique
  * name and are deleted on close.
+ *
+ * Writes are gathered: SQLite writes a journal record as three writes
+ * (page number, page, checksum) and each would be a round trip to the FS
+ * server.  Contiguous writes collect in a per-file buffer that goes out as
+ * one request before anything that could observe the file (read, size,
+ * truncate, sync, close) or when a write does not continue it.  SQLite only
+ * counts on data after xSync, which flushes first; a failed deferred write
+ * is reported by the call that flushed it.
  */
 #include <errno.h>
 #include <sqlite3.h>
@@ -18,11 +26,16 @@
 
 #include "kv.h"
 
+#define WBUF_MAX (64 * 1024)
+
 typedef struct vfs_file {
     sqlite3_file base;
     cel_fs *fs;
     int h;
     bool delete_on_close;
+    char *wbuf;                 /* gathered writes: WBUF_MAX bytes, made on first use */
+    size_t wlen;
+    sqlite3_int64 woff;
     char name[CEL_FS_NAME_MAX];
 } vfs_file;
 
@@ -31,10 +44,26 @@ static int io_err(int rc, int code)
     return rc < 0 ? (rc == -ENOSPC ? SQLITE_FULL : code) : SQLITE_OK;
 }
 
+/* Send the gathered writes; SQLITE_OK or the error for `code`. */
+static int flush(vfs_file *p, int code)
+{
+    if (!p->wlen)
+        return SQLITE_OK;
+    ssize_t k = cel_fs_pwrite(p->fs, p->h, p->wbuf, p->wlen, (off_t)p->woff);
+    int rc = k == (ssize_t)p->wlen ? 0 : k < 0 ? (int)k : -EIO;
+    p->wlen = 0;
+    return io_err(rc, code);
+}
+
 static int x_close(sqlite3_file *f)
 {
     vfs_file *p = (vfs_file *)f;
+    int frc = flush(p, SQLITE_IOERR_WRITE);
+    free(p->wbuf);
+    p->wbuf = NULL;
     int rc = cel_fs_close(p->fs, p->h);
+    if (frc != SQLITE_OK)
+        return frc;
     if (p->delete_on_close)
         cel_fs_unlink(p->fs, p->name);
     return io_err(rc, SQLITE_IOERR_CLOSE);
@@ -43,6 +72,9 @@ static int x_close(sqlite3_file *f)
 static int x_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 {
     vfs_file *p = (vfs_file *)f;
+    int rc = flush(p, SQLITE_IOERR_READ);
+    if (rc != SQLITE_OK)
+        return rc;
     ssize_t k = cel_fs_pread(p->fs, p->h, buf, (size_t)n, (off_t)off);
     if (k < 0)
         return SQLITE_IOERR_READ;
@@ -56,26 +88,45 @@ static int x_read(sqlite3_file *f, void *buf, int n, sqlite3_int64 off)
 static int x_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 {
     vfs_file *p = (vfs_file *)f;
-    ssize_t k = cel_fs_pwrite(p->fs, p->h, buf, (size_t)n, (off_t)off);
-    return k == n ? SQLITE_OK : io_err(k < 0 ? (int)k : -EIO, SQLITE_IOERR_WRITE);
+    if (p->wlen && (off != p->woff + (sqlite3_int64)p->wlen || p->wlen + (size_t)n > WBUF_MAX)) {
+        int rc = flush(p, SQLITE_IOERR_WRITE);
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    if (!p->wbuf && (size_t)n < WBUF_MAX)
+        p->wbuf = malloc(WBUF_MAX);
+    if (!p->wbuf || (size_t)n >= WBUF_MAX) {  /* no buffer, or too big to gather */
+        ssize_t k = cel_fs_pwrite(p->fs, p->h, buf, (size_t)n, (off_t)off);
+        return k == n ? SQLITE_OK : io_err(k < 0 ? (int)k : -EIO, SQLITE_IOERR_WRITE);
+    }
+    if (!p->wlen)
+        p->woff = off;
+    memcpy(p->wbuf + p->wlen, buf, (size_t)n);
+    p->wlen += (size_t)n;
+    return SQLITE_OK;
 }
 
 static int x_truncate(sqlite3_file *f, sqlite3_int64 size)
 {
     vfs_file *p = (vfs_file *)f;
-    return io_err(cel_fs_ftruncate(p->fs, p->h, (off_t)size), SQLITE_IOERR_TRUNCATE);
+    int rc = flush(p, SQLITE_IOERR_TRUNCATE);
+    return rc != SQLITE_OK ? rc
+                           : io_err(cel_fs_ftruncate(p->fs, p->h, (off_t)size), SQLITE_IOERR_TRUNCATE);
 }
 
 static int x_sync(sqlite3_file *f, int flags)
 {
     (void)flags;
     vfs_file *p = (vfs_file *)f;
-    return io_err(cel_fs_fsync(p->fs, p->h), SQLITE_IOERR_FSYNC);
+    int rc = flush(p, SQLITE_IOERR_FSYNC);
+    return rc != SQLITE_OK ? rc : io_err(cel_fs_fsync(p->fs, p->h), SQLITE_IOERR_FSYNC);
 }
 
 static int x_size(sqlite3_file *f, sqlite3_int64 *size)
 {
     vfs_file *p = (vfs_file *)f;
+    if (flush(p, SQLITE_IOERR_FSTAT) != SQLITE_OK)
+        return SQLITE_IOERR_FSTAT;
     cel_fs_statbuf st;
     int rc = cel_fs_fstat(p->fs, p->h, &st);
     if (rc)
