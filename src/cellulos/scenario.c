@@ -124,6 +124,23 @@ static int serve_until(cel_root *r, bool (*stop)(cel_root *), double deadline)
     return 0;
 }
 
+/* After a timeout: which PDs were still running, so a hang can be told
+ * from a slow machine. */
+static void print_live_pds(const cel_root *r)
+{
+    unsigned shown = 0, live = 0;
+    for (uint32_t i = 1; i < r->n_objs; i++) {
+        const cel_obj *o = r->objs[i];
+        if (!o || o->type != CEL_T_PD || o->u.pd->ended)
+            continue;
+        if (live++ < 20)
+            fprintf(stderr, "cellulos:   still running: %s (%s)%s\n", o->u.pd->id, o->u.pd->name,
+                    o->u.pd->hello ? "" : ", never said HELLO"), shown++;
+    }
+    if (live > shown)
+        fprintf(stderr, "cellulos:   ... and %u more\n", live - shown);
+}
+
 /* End every PD and serve until their teardown is done. */
 int cel_scenario_end_all(cel_root *r, double timeout_s)
 {
@@ -173,7 +190,8 @@ int cel_scenario_run(cel_root *r, const cel_scenario *sc, const char *dump_path)
     driver_num = driver->num;
     double deadline = now_s() + 60;
     if (serve_until(r, driver_done, deadline)) {
-        fprintf(stderr, "cellulos: scenario %s timed out\n", sc->name);
+        fprintf(stderr, "cellulos: scenario %s timed out after 60 s\n", sc->name);
+        print_live_pds(r);
         bad = 1;
     } else if (!r->done) {
         fprintf(stderr, "cellulos: scenario %s: the driver ended without a verdict\n", sc->name);

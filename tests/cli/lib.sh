@@ -15,8 +15,14 @@ expect_status() {
     out=$(cat "$ofile"); err=$(cat "$efile")
     rm -f "$ofile" "$efile"
     [ "$status" -eq "$want" ] || fail "'$*' exited $status, expected $want
-stdout: ${out:0:2000}
-stderr: ${err:0:2000}"
+stdout: $(clip "$out")
+stderr: $(clip "$err")"
+}
+
+# clip TEXT: its start and its end (where the reason for a failure usually is)
+clip() {
+    if [ "${#1}" -le 2400 ]; then printf '%s' "$1"; else
+        printf '%s\n[... %d bytes ...]\n%s' "${1:0:600}" $((${#1} - 2400)) "${1: -1800}"; fi
 }
 
 # expect_contains HAYSTACK NEEDLE [what]
