@@ -11,3 +11,6 @@ BINS += $(LINUX_HELPERS)
 $(BUILD)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -o $@ $< $(OSMOSIS_LDLIBS)
+
+# The /proc parsers are pure (no I/O, no store): unit tests link them directly.
+TEST_EXTRA_OBJ += $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/extract/linux/procparse*.c))

@@ -5,8 +5,8 @@
  * structs; none does I/O, allocates behind the caller's back or keeps
  * state, so each can be fuzzed on its own (fuzz/fuzz_linux_*.c).  /proc is
  * parsed by hand on purpose: the formats are line-oriented and fixed, no
- * Debian library parses them all, and the extractor's speed (>= 10x lsof)
- * depends on not copying or re-scanning.
+ * Debian library parses them all, and the extractor's speed depends on not
+ * copying or re-scanning.
  *
  * Every parser tolerates truncated or garbled input: a line it cannot read
  * is skipped (and counted), never a crash.
