@@ -1,6 +1,6 @@
-# Linux extractor (src/extract/linux): libcap for capability names, test
+# Linux extractor (src/extract/linux): libcap for capability names, pthreads (parallel gather), test
 # helpers under tests/helpers/ (real processes for tests/cli/test_linux_*.sh).
-OSMOSIS_LDLIBS += -lcap
+OSMOSIS_LDLIBS += -lcap -lpthread
 
 LINUX_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpers/linux_*.c))
 BINS += $(LINUX_HELPERS)
