@@ -11,3 +11,10 @@ BINS += $(LINUX_HELPERS)
 $(BUILD)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -o $@ $< $(OSMOSIS_LDLIBS)
+
+# The /proc floor of the Linux bench (bench/linux/run.sh): plain -O2 like
+# the helpers, whatever the build.
+BINS += $(BUILD)/bench/procfloor
+$(BUILD)/bench/procfloor: bench/linux/procfloor.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -o $@ $<
