@@ -150,27 +150,44 @@ static uint8_t open_perms(unsigned flags)
     }
 }
 
-/* The device of a file descriptor: from its mount, else the process's own
- * mapping of the same inode, else stat (live only).  False if unknown. */
+/* Device and inode of descriptor `name` by stat; false if it is gone. */
+static bool fd_stat(int fddir, const char *name, lx_fd *f)
+{
+    struct stat sb;
+    if (fstatat(fddir, name, &sb, 0) < 0)
+        return false;
+    f->major = major(sb.st_dev);
+    f->minor = minor(sb.st_dev);
+    f->ino = sb.st_ino;
+    return true;
+}
+
+/* The device (and inode) of a file descriptor.  Where fdinfo has `ino:`
+ * (Linux 5.14+): the device of its `mnt_id` in the process's mount table,
+ * else the process's own mapping of that inode, with no system call.
+ * Otherwise (older kernels, their captured copies) stat the descriptor
+ * (live only), or, in a copy, take a mapping of the same path.  False if
+ * unknown. */
 static bool fd_device(const lx_ctx *c, const lx_mount_table *mt, const osm_lx_proc *p, int fddir,
                       const char *name, const osm_lx_fdinfo *fi, lx_fd *f)
 {
-    if (f->kind != LX_FD_MEMFD && mt && lx_mount_dev(mt, fi->mnt_id, &f->major, &f->minor))
-        return true;
-    for (size_t i = 0; i < p->n_vmr; i++)
-        if (p->vmr[i].v.inode == f->ino && !strncmp(p->vmr[i].v.path, f->what, strlen(f->what))) {
-            f->major = p->vmr[i].v.dev_major;
-            f->minor = p->vmr[i].v.dev_minor;
+    if (fi->have_ino) {
+        if (f->kind != LX_FD_MEMFD && mt && lx_mount_dev(mt, fi->mnt_id, &f->major, &f->minor))
+            return true;
+    } else if (c->o->live) {
+        return fd_stat(fddir, name, f);
+    }
+    for (size_t i = 0; i < p->n_vmr; i++) {
+        const osm_lx_vma *v = &p->vmr[i].v;
+        if (v->inode && (v->inode == f->ino || !fi->have_ino) &&
+            !strncmp(v->path, f->what, strlen(f->what))) {
+            f->major = v->dev_major;
+            f->minor = v->dev_minor;
+            f->ino = v->inode;
             return true;
         }
-    struct stat sb;
-    if (c->o->live && fstatat(fddir, name, &sb, 0) == 0) {
-        f->major = major(sb.st_dev);
-        f->minor = minor(sb.st_dev);
-        f->ino = sb.st_ino;
-        return true;
     }
-    return false;
+    return c->o->live && fd_stat(fddir, name, f);
 }
 
 /* Open flags of descriptor `name` from fdinfo (opening fdinfo/ on first
