@@ -20,6 +20,9 @@ $(BUILD)/static/obj/%.o: %.c
 $(OSMOSIS_STATIC): $(STATIC_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) -static -o $@ $(STATIC_OBJ) $(STATIC_LDLIBS)
+# Header dependencies of the static objects (the Makefile includes only
+# $(BUILD)/obj's): without them a changed struct leaves stale objects.
+-include $(shell find $(BUILD)/static/obj -name '*.d' 2>/dev/null)
 
 # Guest test programs: static too (the guest has no libc).
 VM_HELPERS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(wildcard tests/helpers/vm_*.c))

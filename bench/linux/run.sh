@@ -2,17 +2,26 @@
 # Linux extractor benchmark (run by `make bench`):
 #  1. 200 processes each holding a file, a socket pair, a pipe, /dev/null and a
 #     shared memfd: `osmosis extract linux --pid ...` vs `lsof -n -P -p ...`
-#     on the same processes in the same run (target: >= 10x faster).
+#     on the same processes in the same run (target: >= 10x faster).  Both
+#     write their output to /dev/null (osmosis with `-o -`); osmosis writing
+#     a file is timed too.  osmosis gathers with one thread per CPU; the
+#     serial scan (OSMOSIS_LX_WORKERS=1) is timed too.
+#     The /proc floor: build/bench/procfloor (bench/linux/procfloor.c) makes
+#     only the /proc system calls the extractor makes for those processes
+#     (no parsing, no model, no output, one thread).  lsof/floor says how far
+#     /proc itself lets any single-threaded tool go; osmosis/floor is what
+#     osmosis spends beyond reading /proc.
 #  2. `--pages` extraction of one process with 4 GiB of touched memory
 #     (target: <= 1 s).
 # Needs root (pagemap frames) and lsof.
 set -u
 : "${OSMOSIS:?}" "${BUILD:?}"
 H=$BUILD/helpers/linux_hold
+FLOOR=$BUILD/bench/procfloor
 N=${LINUX_BENCH_PROCS:-200}
 GIB=${LINUX_BENCH_GIB:-4}
 REPS=${LINUX_BENCH_REPS:-5}
-[ -x "$H" ] || { echo "linux bench: $H missing (make all)"; exit 1; }
+[ -x "$H" ] && [ -x "$FLOOR" ] || { echo "linux bench: $H or $FLOOR missing (make all)"; exit 1; }
 command -v lsof >/dev/null || { echo "linux bench: lsof not installed (make deps)"; exit 1; }
 tmp=$(mktemp -d)
 cleanup() { [ -n "${hp:-}" ] && kill "$hp" 2>/dev/null; [ -n "${bp:-}" ] && kill "$bp" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
@@ -40,14 +49,26 @@ pids=$(cat "$tmp/pids")
 "$OSMOSIS" extract linux --pid "$pids" -o "$tmp/x.csv" 2>/dev/null || { echo "extract failed"; exit 1; }
 nodes=$(grep -c -v '^,,' "$tmp/x.csv"); edges=$(grep -c '^,,' "$tmp/x.csv")
 lsof_lines=$(lsof -n -P -p "$pids" 2>/dev/null | wc -l)
-t_osm=$(best_of "$OSMOSIS" extract linux --pid "$pids" -o "$tmp/y.csv")
-t_nophys=$(best_of "$OSMOSIS" extract linux --pid "$pids" --no-phys -o "$tmp/z.csv")
+X=("$OSMOSIS" extract linux --pid "$pids")
+t_osm=$(best_of "${X[@]}" -o -)
+t_nophys=$(best_of "${X[@]}" --no-phys -o -)
+t_osm1=$(best_of env OSMOSIS_LX_WORKERS=1 "${X[@]}" -o -)
+t_nophys1=$(best_of env OSMOSIS_LX_WORKERS=1 "${X[@]}" --no-phys -o -)
+t_file=$(best_of "${X[@]}" -o "$tmp/y.csv")
 t_lsof=$(best_of lsof -n -P -p "$pids")
+t_floor=$(best_of "$FLOOR" --frames "$pids")
+t_floor_np=$(best_of "$FLOOR" "$pids")
+workers=$(nproc); [ "$workers" -gt 8 ] && workers=8
 echo "$N processes ($nodes nodes, $edges edges; lsof prints $lsof_lines lines), best of $REPS:"
-echo "  osmosis extract linux --pid ...            $(ms "$t_osm")"
-echo "  osmosis extract linux --pid ... --no-phys  $(ms "$t_nophys")"
-echo "  lsof -n -P -p ...                          $(ms "$t_lsof")"
+echo "  osmosis extract linux --pid ... -o -                 $(ms "$t_osm") ($workers threads)"
+echo "  osmosis extract linux --pid ... --no-phys -o -       $(ms "$t_nophys")"
+echo "  the same with OSMOSIS_LX_WORKERS=1 (serial scan)     $(ms "$t_osm1"), $(ms "$t_nophys1") --no-phys"
+echo "  osmosis extract linux --pid ... -o FILE (replaced)   $(ms "$t_file")"
+echo "  lsof -n -P -p ...                                    $(ms "$t_lsof")"
+echo "  /proc floor (procfloor --frames / without frames)    $(ms "$t_floor") / $(ms "$t_floor_np")"
 echo "  ratio lsof / osmosis: $(ratio "$t_lsof" "$t_osm") (with frames), $(ratio "$t_lsof" "$t_nophys") (--no-phys); target >= 10x"
+echo "  ratio osmosis / floor: $(ratio "$t_osm" "$t_floor") (with frames), $(ratio "$t_nophys" "$t_floor_np") (--no-phys); serial: $(ratio "$t_osm1" "$t_floor"), $(ratio "$t_nophys1" "$t_floor_np")"
+echo "  ratio lsof / floor: $(ratio "$t_lsof" "$t_floor_np") (the most a one-thread /proc reader could beat lsof by)"
 kill "$hp"; wait "$hp" 2>/dev/null; hp=
 
 "$H" 1 $((GIB * 1024)) >"$tmp/big" & bp=$!

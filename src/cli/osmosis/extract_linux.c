@@ -29,7 +29,10 @@ static const char help_linux[] =
     "      --pages        one MO per physical page instead of runs of frames\n"
     "      --no-phys      do not read pagemap/iomem (no MO resources)\n"
     "      --proc DIR     read a captured copy of /proc (scripts/capture-proc.sh);\n"
-    "                     implies --no-phys (pagemap cannot be captured)\n";
+    "                     implies --no-phys (pagemap cannot be captured)\n"
+    "\n"
+    "Processes are read by one thread per CPU (at most 8); the output does not\n"
+    "depend on it.  OSMOSIS_LX_WORKERS=N sets the number of threads (1: serial).\n";
 
 /* Parse "1,2,3" into a sorted, duplicate-free array; -1 on a bad entry. */
 static int parse_pids(const char *s, int **out, size_t *n)

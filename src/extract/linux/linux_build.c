@@ -73,7 +73,7 @@ static osm_id resource(lx_ctx *c, const char *id, const char *type, const char *
 /* "fstype=ext4;mount=/" for a filesystem space, from the host's mounts. */
 static void fs_extra(lx_ctx *c, unsigned maj, unsigned min, char *out, size_t sz)
 {
-    const osm_lx_mount *m = c->n_mounts ? lx_mount_by_dev(lx_mounts_host(c), maj, min) : NULL;
+    const osm_lx_mount *m = lx_mount_by_dev(lx_mounts_host(c), maj, min);
     if (m)
         snprintf(out, sz, "dev=%u:%u;fstype=%s;mount=%s", maj, min, m->fstype, m->mountpoint);
     else

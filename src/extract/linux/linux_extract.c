@@ -76,50 +76,6 @@ static void init_namespaces(lx_ctx *c)
         memcpy(c->init_ns, p.ns, sizeof c->init_ns);
 }
 
-static int add_proc(lx_ctx *c, osm_lx_proc *p)
-{
-    if (c->n_procs == c->cap_procs) {
-        size_t nc = c->cap_procs ? c->cap_procs * 2 : 64;
-        osm_lx_proc *v = realloc(c->procs, nc * sizeof *v);
-        if (!v)
-            return -1;
-        c->procs = v;
-        c->cap_procs = nc;
-    }
-    c->procs[c->n_procs++] = *p;
-    return 0;
-}
-
-static int scan(lx_ctx *c, const int *pids, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        osm_lx_proc p;
-        int r = lx_gather(c, pids[i], &p);
-        if (r < 0)
-            return -1;
-        if (r == 3) {
-            c->rep->kthreads++;
-            continue;
-        }
-        if (r == 1) {
-            if (c->o->pids)
-                c->rep->missing_pids++;
-            else
-                c->rep->exited++;
-            continue;
-        }
-        c->rep->fds_denied += p.fds_denied;
-        c->rep->maps_denied += p.maps_denied;
-        if (lx_commit(c, &p) < 0 || add_proc(c, &p) < 0) {
-            lx_proc_free(&p);
-            return -1;
-        }
-        c->rep->processes++;
-        c->rep->threads += p.n_pd;
-    }
-    return 0;
-}
-
 static int build(lx_ctx *c)
 {
     char extra[64];
@@ -130,7 +86,11 @@ static int build(lx_ctx *c)
         memcpy(self.ns, c->init_ns, sizeof self.ns);
         int sfd = openat(c->procfd, "self", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (sfd >= 0) {
-            lx_mounts_for(c, &self, sfd);
+            lx_scratch w;
+            lx_scratch_init(&w);
+            c->host = lx_mounts_for(c, &w, 0, &self, sfd);
+            lx_report_merge(c->rep, &w.rep);
+            lx_scratch_free(&w);
             close(sfd);
         }
     }
@@ -148,7 +108,7 @@ static int build(lx_ctx *c)
             return -1;
         pids = all;
     }
-    int rc = scan(c, pids, n);
+    int rc = lx_scan_pids(c, pids, n);
     free(all);
     if (rc == 0 && c->n_procs > 1)     /* control lookups bisect by pid */
         qsort(c->procs, c->n_procs, sizeof *c->procs, cmp_proc);
@@ -164,10 +124,12 @@ static int build(lx_ctx *c)
 int osm_lx_extract(const osm_lx_opts *o, osm_store *s, osm_lx_report *rep)
 {
     memset(rep, 0, sizeof *rep);
-    lx_ctx c = { .o = o, .rep = rep, .s = s, .pm_scan_ok = -1 };
+    lx_ctx c = { .o = o, .rep = rep, .s = s };
+    pthread_mutex_init(&c.mounts_lock, NULL);
     c.procfd = open(o->proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (c.procfd < 0) {
         fprintf(stderr, "osmosis extract linux: cannot open %s: %s\n", o->proc, strerror(errno));
+        pthread_mutex_destroy(&c.mounts_lock);
         return -1;
     }
     int rc = build(&c);
@@ -180,11 +142,10 @@ int osm_lx_extract(const osm_lx_opts *o, osm_store *s, osm_lx_report *rep)
     lx_mounts_free(&c);
     lx_buf_free(&c.buf);
     lx_buf_free(&c.buf2);
-    free(c.pm);
-    free(c.runs);
     free(c.ram);
     free(c.ram_space);
     close(c.procfd);
+    pthread_mutex_destroy(&c.mounts_lock);
     return rc;
 }
 

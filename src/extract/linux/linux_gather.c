@@ -150,32 +150,50 @@ static uint8_t open_perms(unsigned flags)
     }
 }
 
-/* The device of a file descriptor: from its mount, else the process's own
- * mapping of the same inode, else stat (live only).  False if unknown. */
-static bool fd_device(lx_ctx *c, const lx_mount_table *mt, const osm_lx_proc *p, int fddir,
+/* Device and inode of descriptor `name` by stat; false if it is gone. */
+static bool fd_stat(int fddir, const char *name, lx_fd *f)
+{
+    struct stat sb;
+    if (fstatat(fddir, name, &sb, 0) < 0)
+        return false;
+    f->major = major(sb.st_dev);
+    f->minor = minor(sb.st_dev);
+    f->ino = sb.st_ino;
+    return true;
+}
+
+/* The device (and inode) of a file descriptor.  Where fdinfo has `ino:`
+ * (Linux 5.14+): the device of its `mnt_id` in the process's mount table,
+ * else the process's own mapping of that inode, with no system call.
+ * Otherwise (older kernels, their captured copies) stat the descriptor
+ * (live only), or, in a copy, take a mapping of the same path.  False if
+ * unknown. */
+static bool fd_device(const lx_ctx *c, const lx_mount_table *mt, const osm_lx_proc *p, int fddir,
                       const char *name, const osm_lx_fdinfo *fi, lx_fd *f)
 {
-    if (f->kind != LX_FD_MEMFD && mt && lx_mount_dev(mt, fi->mnt_id, &f->major, &f->minor))
-        return true;
-    for (size_t i = 0; i < p->n_vmr; i++)
-        if (p->vmr[i].v.inode == f->ino && !strncmp(p->vmr[i].v.path, f->what, strlen(f->what))) {
-            f->major = p->vmr[i].v.dev_major;
-            f->minor = p->vmr[i].v.dev_minor;
+    if (fi->have_ino) {
+        if (f->kind != LX_FD_MEMFD && mt && lx_mount_dev(mt, fi->mnt_id, &f->major, &f->minor))
+            return true;
+    } else if (c->o->live) {
+        return fd_stat(fddir, name, f);
+    }
+    for (size_t i = 0; i < p->n_vmr; i++) {
+        const osm_lx_vma *v = &p->vmr[i].v;
+        if (v->inode && (v->inode == f->ino || !fi->have_ino) &&
+            !strncmp(v->path, f->what, strlen(f->what))) {
+            f->major = v->dev_major;
+            f->minor = v->dev_minor;
+            f->ino = v->inode;
             return true;
         }
-    struct stat sb;
-    if (c->o->live && fstatat(fddir, name, &sb, 0) == 0) {
-        f->major = major(sb.st_dev);
-        f->minor = minor(sb.st_dev);
-        f->ino = sb.st_ino;
-        return true;
     }
-    return false;
+    return c->o->live && fd_stat(fddir, name, f);
 }
 
 /* Open flags of descriptor `name` from fdinfo (opening fdinfo/ on first
  * use); false if unreadable (closed since, or denied). */
-static bool fd_info(lx_ctx *c, int pidfd, int *infodir, const char *name, osm_lx_fdinfo *fi)
+static bool fd_info(lx_scratch *w, int pidfd, int *infodir, const char *name,
+                    osm_lx_fdinfo *fi)
 {
     if (*infodir == -1)
         *infodir = openat(pidfd, "fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -183,8 +201,8 @@ static bool fd_info(lx_ctx *c, int pidfd, int *infodir, const char *name, osm_lx
         *infodir = -2;              /* do not retry */
         return false;
     }
-    return lx_read_file(*infodir, name, &c->buf2) == 0 &&
-           osm_lx_parse_fdinfo(c->buf2.p, c->buf2.len, fi) == 0;
+    return lx_read_file(*infodir, name, &w->buf2) == 0 &&
+           osm_lx_parse_fdinfo(w->buf2.p, w->buf2.len, fi) == 0;
 }
 
 /* Live shortcut for descriptors whose identity is in the link (sockets,
@@ -214,8 +232,9 @@ static bool fd_link_perms(int fddir, const char *name, const lx_fd *f, uint8_t *
 }
 
 /* One descriptor: 1 keep f, 0 skip it. */
-static int gather_fd(lx_ctx *c, int pidfd, int fddir, int *infodir, const lx_mount_table *mt,
-                     const osm_lx_proc *p, const char *name, lx_fd *f)
+static int gather_fd(const lx_ctx *c, lx_scratch *w, int pidfd, int fddir, int *infodir,
+                     const lx_mount_table *mt, const osm_lx_proc *p, const char *name,
+                     lx_fd *f)
 {
     char link[OSM_LX_PATH_MAX];
     memset(f, 0, sizeof *f);
@@ -229,7 +248,7 @@ static int gather_fd(lx_ctx *c, int pidfd, int fddir, int *infodir, const lx_mou
         return perms != 0;
     }
     osm_lx_fdinfo fi;
-    if (!fd_info(c, pidfd, infodir, name, &fi))
+    if (!fd_info(w, pidfd, infodir, name, &fi))
         return 0;
     if (fi.flags & O_PATH)
         return 0;               /* O_PATH grants no access to the contents */
@@ -254,7 +273,7 @@ struct lx_dirent64 {
     char d_name[];
 };
 
-static int gather_fds(lx_ctx *c, int pidfd, osm_lx_proc *p)
+static int gather_fds(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_proc *p)
 {
     int fddir = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fddir < 0) {
@@ -264,7 +283,7 @@ static int gather_fds(lx_ctx *c, int pidfd, osm_lx_proc *p)
         return 0;
     }
     int infodir = -1;
-    const lx_mount_table *mt = lx_mounts_for(c, p, pidfd);
+    const lx_mount_table *mt = lx_mounts_for(c, w, slot, p, pidfd);
     size_t cap = 0;
     int rc = 0;
     char dents[16384] __attribute__((aligned(8)));
@@ -281,7 +300,7 @@ static int gather_fds(lx_ctx *c, int pidfd, osm_lx_proc *p)
             if (de->d_name[0] < '0' || de->d_name[0] > '9')
                 continue;
             lx_fd f;
-            if (!gather_fd(c, pidfd, fddir, &infodir, mt, p, de->d_name, &f))
+            if (!gather_fd(c, w, pidfd, fddir, &infodir, mt, p, de->d_name, &f))
                 continue;
             lx_fd *v = grow(p->fd, &cap, p->n_fd, sizeof *v);
             if (!v)
@@ -306,7 +325,7 @@ static int cmp_int_thr(const void *a, const void *b)
     return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
-static int gather_threads(lx_ctx *c, int pidfd, osm_lx_proc *p)
+static int gather_threads(lx_scratch *w, int pidfd, osm_lx_proc *p)
 {
     int tdir = openat(pidfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (tdir < 0)
@@ -333,9 +352,9 @@ static int gather_threads(lx_ctx *c, int pidfd, osm_lx_proc *p)
         t->tid = atoi(de->d_name);
         snprintf(t->comm, sizeof t->comm, "%s", p->st.name);
         snprintf(path, sizeof path, "%d/comm", t->tid);
-        if (lx_read_file(dirfd(d), path, &c->buf2) == 0 && c->buf2.len) {
-            lx_copy_field(t->comm, sizeof t->comm, c->buf2.p,
-                          c->buf2.len - (c->buf2.p[c->buf2.len - 1] == '\n'));
+        if (lx_read_file(dirfd(d), path, &w->buf2) == 0 && w->buf2.len) {
+            lx_copy_field(t->comm, sizeof t->comm, w->buf2.p,
+                          w->buf2.len - (w->buf2.p[w->buf2.len - 1] == '\n'));
         }
         p->n_thr++;
     }
@@ -345,49 +364,49 @@ static int gather_threads(lx_ctx *c, int pidfd, osm_lx_proc *p)
     return rc;
 }
 
-/* Read one whole /proc/PID file into c->buf: 0, 1 gone, 2 denied/other. */
-static int read_part(lx_ctx *c, int pidfd, const char *name)
+/* Read one whole /proc/PID file into w->buf: 0, 1 gone, 2 denied/other. */
+static int read_part(lx_scratch *w, int pidfd, const char *name)
 {
-    if (lx_read_file(pidfd, name, &c->buf) == 0)
+    if (lx_read_file(pidfd, name, &w->buf) == 0)
         return 0;
     if (errno == ENOMEM)
         return -1;
     return lx_gone(errno) ? 1 : 2;
 }
 
-static int gather_body(lx_ctx *c, int pidfd, osm_lx_proc *p)
+static int gather_body(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_proc *p)
 {
-    int r = read_part(c, pidfd, "status");
+    int r = read_part(w, pidfd, "status");
     if (r)
         return r == 2 ? 1 : r;
-    if (osm_lx_parse_status(c->buf.p, c->buf.len, &p->st) < 0)
+    if (osm_lx_parse_status(w->buf.p, w->buf.len, &p->st) < 0)
         return 1;               /* empty status: reaped while we read */
     if (p->st.kthread == 1 || (p->st.kthread < 0 && (p->pid == 2 || p->st.ppid == 2)))
         return 3;               /* a kernel thread: part of PD_kernel */
     gather_ns(pidfd, p);
-    if ((r = read_part(c, pidfd, "cgroup")) < 0 || r == 1)
+    if ((r = read_part(w, pidfd, "cgroup")) < 0 || r == 1)
         return r;
     if (r == 0) {
         cg_acc a = { p, 0, 0 };
-        c->rep->bad_lines += osm_lx_parse_cgroup(c->buf.p, c->buf.len, add_cgroup, &a);
+        w->rep.bad_lines += osm_lx_parse_cgroup(w->buf.p, w->buf.len, add_cgroup, &a);
         if (a.oom)
             return -1;
     }
-    if ((r = read_part(c, pidfd, "maps")) < 0 || r == 1)
+    if ((r = read_part(w, pidfd, "maps")) < 0 || r == 1)
         return r;
     if (r == 2)
         p->maps_denied = true;
     else {
         vma_acc a = { p, 0, 0 };
-        c->rep->bad_lines += osm_lx_parse_maps(c->buf.p, c->buf.len, add_vma, &a);
+        w->rep.bad_lines += osm_lx_parse_maps(w->buf.p, w->buf.len, add_vma, &a);
         if (a.oom)
             return -1;
     }
-    if ((r = gather_fds(c, pidfd, p)) != 0)
+    if ((r = gather_fds(c, w, slot, pidfd, p)) != 0)
         return r;
-    if (c->o->threads && (r = gather_threads(c, pidfd, p)) != 0)
+    if (c->o->threads && (r = gather_threads(w, pidfd, p)) != 0)
         return r;
-    if (!c->o->no_phys && !p->maps_denied && (r = lx_gather_frames(c, pidfd, p)) != 0)
+    if (!c->o->no_phys && !p->maps_denied && (r = lx_gather_frames(c, w, pidfd, p)) != 0)
         return r;
     /* A process reaped during the scan may have left empty files behind:
      * it must still exist now (a zombie still does; kill(0) probes without
@@ -397,7 +416,7 @@ static int gather_body(lx_ctx *c, int pidfd, osm_lx_proc *p)
     return 0;
 }
 
-int lx_gather(lx_ctx *c, int pid, osm_lx_proc *p)
+int lx_gather(lx_ctx *c, lx_scratch *w, size_t slot, int pid, osm_lx_proc *p)
 {
     memset(p, 0, sizeof *p);
     p->pid = pid;
@@ -406,7 +425,7 @@ int lx_gather(lx_ctx *c, int pid, osm_lx_proc *p)
     int pidfd = openat(c->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (pidfd < 0)
         return 1;
-    int r = gather_body(c, pidfd, p);
+    int r = gather_body(c, w, slot, pidfd, p);
     close(pidfd);
     if (r != 0)
         lx_proc_free(p);

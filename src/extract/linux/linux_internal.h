@@ -2,6 +2,8 @@
 #ifndef OSM_LINUX_INTERNAL_H
 #define OSM_LINUX_INTERNAL_H
 
+#include <pthread.h>
+
 #include "linux.h"
 
 /* ---- reading /proc (linux_io.c) ------------------------------------------ */
@@ -73,19 +75,32 @@ typedef struct osm_lx_proc {
 
 typedef struct lx_mount_table lx_mount_table;
 
-/* The extraction in progress. */
-typedef struct lx_ctx {
-    const osm_lx_opts *o;
-    osm_lx_report *rep;
-    osm_store *s;
-    int procfd;
+/* One gathering thread's own state: scratch buffers and the counters of
+ * what it could not see (merged into the report after the scan).  Nothing
+ * in it is shared, so gathers run in parallel (linux_scan.c). */
+typedef struct lx_scratch {
     lx_buf buf, buf2;
     uint64_t *pm;                   /* pagemap scratch */
     size_t pm_cap;
     osm_lx_run *runs;               /* decode scratch */
     size_t runs_cap;
-    lx_mount_table *mounts;         /* per mount namespace */
+    osm_lx_report rep;              /* gather-side counters only */
+    int pm_scan_ok;                 /* 1 PAGEMAP_SCAN works, 0 not, -1 untried */
+} lx_scratch;
+
+/* The extraction in progress.  While workers gather, only `o`, `procfd`,
+ * `init_ns` and the mount tables (under mounts_lock) are shared with them;
+ * everything else belongs to the committing (main) thread. */
+typedef struct lx_ctx {
+    const osm_lx_opts *o;
+    osm_lx_report *rep;
+    osm_store *s;
+    int procfd;
+    lx_buf buf, buf2;               /* the committing thread's scratch */
+    pthread_mutex_t mounts_lock;    /* guards mounts, n_mounts, first_slot */
+    lx_mount_table **mounts;        /* per mount namespace; tables never move */
     size_t n_mounts;
+    const lx_mount_table *host;     /* the host's table (see lx_mounts_host) */
     osm_lx_range *ram;              /* System RAM ranges (PHYS spaces) */
     size_t n_ram, ram_last;         /* ram_last: the range phys_space hit last */
     osm_id *ram_space;
@@ -94,12 +109,21 @@ typedef struct lx_ctx {
     size_t n_procs, cap_procs;
     uint64_t init_ns[LX_NS_COUNT];  /* PID 1's namespaces (or the first process's) */
     int yama;                       /* ptrace_scope, 0 when absent */
-    int pm_scan_ok;                 /* 1 PAGEMAP_SCAN works, 0 not, -1 untried */
 } lx_ctx;
 
-/* Read everything about `pid`; 0, 1 when it is gone (skip), 3 when it is
- * a kernel thread (folded into PD_kernel), -1 on ENOMEM. */
-int lx_gather(lx_ctx *c, int pid, osm_lx_proc *p);
+/* Gather pids[0..n) in parallel and commit them in that order
+ * (linux_scan.c); 0, or -1 on ENOMEM. */
+int lx_scan_pids(lx_ctx *c, const int *pids, size_t n);
+void lx_scratch_init(lx_scratch *w);
+void lx_scratch_free(lx_scratch *w);
+/* Add the gather-side counters of w into r. */
+void lx_report_merge(osm_lx_report *r, const osm_lx_report *w);
+
+/* Read everything about `pid` with w's scratch; 0, 1 when it is gone
+ * (skip), 3 when it is a kernel thread (folded into PD_kernel), -1 on
+ * ENOMEM.  `slot` is its place in the scan order (see lx_mounts_for).
+ * Touches no store: safe to run in several threads at once. */
+int lx_gather(lx_ctx *c, lx_scratch *w, size_t slot, int pid, osm_lx_proc *p);
 void lx_proc_free(osm_lx_proc *p);
 /* Only the namespaces of /proc/NAME (NAME "1", "self"); 0 or -1. */
 int lx_gather_ns_of(lx_ctx *c, const char *name, osm_lx_proc *p);
@@ -107,7 +131,7 @@ int lx_gather_ns_of(lx_ctx *c, const char *name, osm_lx_proc *p);
 /* ---- pagemap (linux_pagemap.c) --------------------------------------------- */
 
 /* Fill p->vmr[*].runs from pagemap; 0, 1 when gone, -1 on ENOMEM. */
-int lx_gather_frames(lx_ctx *c, int pidfd, osm_lx_proc *p);
+int lx_gather_frames(const lx_ctx *c, lx_scratch *w, int pidfd, osm_lx_proc *p);
 
 /* ---- building the state (linux_build.c, linux_phys.c, linux_control.c) ----- */
 
@@ -132,8 +156,15 @@ int lx_kernel_holds(lx_ctx *c);
 
 /* ---- mounts and cgroups (linux_mounts.c) --------------------------------------- */
 
-/* The mount table of p's mount namespace (read on first use); NULL if unreadable. */
-lx_mount_table *lx_mounts_for(lx_ctx *c, const osm_lx_proc *p, int pidfd);
+/* The mount table of p's mount namespace (read on first use, with w's
+ * scratch); NULL if unreadable.  Thread-safe.  `slot` is the asking
+ * process's place in the scan order: the table first asked for in scan
+ * order becomes the host's when the extraction is not live. */
+const lx_mount_table *lx_mounts_for(lx_ctx *c, lx_scratch *w, size_t slot,
+                                    const osm_lx_proc *p, int pidfd);
+/* Make the host's table known once every process before `slot` in scan
+ * order has been gathered (the committing thread calls this in order). */
+void lx_mounts_settle_host(lx_ctx *c, size_t slot);
 /* Device of a mount id; false when unknown. */
 bool lx_mount_dev(const lx_mount_table *t, int mnt_id, unsigned *major, unsigned *minor);
 /* fstype and mount point of the filesystem on a device, or NULL. */
@@ -141,7 +172,8 @@ const osm_lx_mount *lx_mount_by_dev(const lx_mount_table *t, unsigned major, uns
 /* The cgroup mount for a controller list ("" = v2) in the host's table. */
 const char *lx_cgroup_mountpoint(lx_ctx *c, const char *controllers);
 void lx_mounts_free(lx_ctx *c);
-/* The first table read: the host's (the extractor's own when live). */
+/* The host's table: the extractor's own when live, else the first one
+ * asked for in scan order (as a serial scan would have read it first). */
 const lx_mount_table *lx_mounts_host(const lx_ctx *c);
 /* Cgroup spaces for p (nested cgroups MAP to their parent); HOLD them. */
 int lx_commit_cgroups(lx_ctx *c, const osm_lx_proc *p);

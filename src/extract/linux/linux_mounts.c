@@ -13,6 +13,7 @@
 
 struct lx_mount_table {
     uint64_t mntns;
+    size_t first_slot;          /* the earliest process (scan order) that asked */
     osm_lx_mount *m;            /* sorted by mnt_id */
     size_t n, cap;
 };
@@ -38,31 +39,90 @@ static int cmp_mnt(const void *a, const void *b)
     return (x->mnt_id > y->mnt_id) - (x->mnt_id < y->mnt_id);
 }
 
-/* Read dirfd/path as a mount table for mntns; NULL when unreadable. */
-static lx_mount_table *load_table(lx_ctx *c, int dirfd, const char *path, uint64_t mntns)
+static void table_free(lx_mount_table *t)
 {
-    if (lx_read_file(dirfd, path, &c->buf2) < 0)
+    if (t)
+        free(t->m);
+    free(t);
+}
+
+/* Read dirfd/path as a mount table for mntns; NULL when unreadable. */
+static lx_mount_table *load_table(lx_scratch *w, int dirfd, const char *path, uint64_t mntns)
+{
+    if (lx_read_file(dirfd, path, &w->buf2) < 0)
         return NULL;
-    lx_mount_table *v = realloc(c->mounts, (c->n_mounts + 1) * sizeof *v);
-    if (!v)
+    lx_mount_table *t = calloc(1, sizeof *t);
+    if (!t)
         return NULL;
-    c->mounts = v;
-    lx_mount_table *t = &v[c->n_mounts];
-    memset(t, 0, sizeof *t);
     t->mntns = mntns;
-    c->rep->bad_lines += osm_lx_parse_mountinfo(c->buf2.p, c->buf2.len, add_mount, t);
+    w->rep.bad_lines += osm_lx_parse_mountinfo(w->buf2.p, w->buf2.len, add_mount, t);
     qsort(t->m, t->n, sizeof *t->m, cmp_mnt);
-    c->n_mounts++;
     return t;
 }
 
-lx_mount_table *lx_mounts_for(lx_ctx *c, const osm_lx_proc *p, int pidfd)
+/* The cached table of mount namespace ns, noting that `slot` asked for it
+ * (caller holds mounts_lock). */
+static lx_mount_table *cached(lx_ctx *c, uint64_t ns, size_t slot)
+{
+    for (size_t i = 0; ns && i < c->n_mounts; i++)
+        if (c->mounts[i]->mntns == ns) {
+            if (slot < c->mounts[i]->first_slot)
+                c->mounts[i]->first_slot = slot;
+            return c->mounts[i];
+        }
+    return NULL;
+}
+
+/* Keep t (caller holds mounts_lock); false on ENOMEM. */
+static bool keep(lx_ctx *c, lx_mount_table *t)
+{
+    lx_mount_table **v = realloc(c->mounts, (c->n_mounts + 1) * sizeof *v);
+    if (!v)
+        return false;
+    c->mounts = v;
+    v[c->n_mounts++] = t;
+    return true;
+}
+
+/* The table is read outside the lock (the read is the slow part); when two
+ * threads read the same namespace at once, the first kept wins and the
+ * other copy is dropped.  Tables never change once kept. */
+const lx_mount_table *lx_mounts_for(lx_ctx *c, lx_scratch *w, size_t slot,
+                                    const osm_lx_proc *p, int pidfd)
 {
     uint64_t ns = p->ns[LX_NS_MNT];
+    pthread_mutex_lock(&c->mounts_lock);
+    lx_mount_table *t = cached(c, ns, slot);
+    pthread_mutex_unlock(&c->mounts_lock);
+    if (t)
+        return t;
+    lx_mount_table *fresh = load_table(w, pidfd, "mountinfo", ns);
+    if (!fresh)
+        return NULL;
+    fresh->first_slot = slot;
+    pthread_mutex_lock(&c->mounts_lock);
+    t = cached(c, ns, slot);
+    if (!t && keep(c, fresh)) {
+        t = fresh;
+        fresh = NULL;
+    }
+    pthread_mutex_unlock(&c->mounts_lock);
+    table_free(fresh);
+    return t;
+}
+
+void lx_mounts_settle_host(lx_ctx *c, size_t slot)
+{
+    if (c->host)
+        return;
+    pthread_mutex_lock(&c->mounts_lock);
+    const lx_mount_table *best = NULL;
     for (size_t i = 0; i < c->n_mounts; i++)
-        if (c->mounts[i].mntns == ns && ns)
-            return &c->mounts[i];
-    return load_table(c, pidfd, "mountinfo", ns);
+        if (c->mounts[i]->first_slot <= slot &&
+            (!best || c->mounts[i]->first_slot < best->first_slot))
+            best = c->mounts[i];
+    c->host = best;
+    pthread_mutex_unlock(&c->mounts_lock);
 }
 
 bool lx_mount_dev(const lx_mount_table *t, int mnt_id, unsigned *major, unsigned *minor)
@@ -87,10 +147,11 @@ const osm_lx_mount *lx_mount_by_dev(const lx_mount_table *t, unsigned major, uns
 void lx_mounts_free(lx_ctx *c)
 {
     for (size_t i = 0; i < c->n_mounts; i++)
-        free(c->mounts[i].m);
+        table_free(c->mounts[i]);
     free(c->mounts);
     c->mounts = NULL;
     c->n_mounts = 0;
+    c->host = NULL;
 }
 
 /* Does a cgroup v1 mount's super options name exactly these controllers? */
@@ -114,7 +175,7 @@ static bool opts_have(const char *opts, const char *controllers)
 
 const char *lx_cgroup_mountpoint(lx_ctx *c, const char *controllers)
 {
-    if (!c->o->live || !c->n_mounts)
+    if (!c->o->live || !c->host)
         return NULL;
     const lx_mount_table *t = lx_mounts_host(c);
     for (size_t i = 0; i < t->n; i++) {
@@ -211,5 +272,5 @@ int lx_commit_cgroups(lx_ctx *c, const osm_lx_proc *p)
 
 const lx_mount_table *lx_mounts_host(const lx_ctx *c)
 {
-    return c->n_mounts ? &c->mounts[0] : NULL;
+    return c->host;
 }

@@ -31,14 +31,14 @@ enum { LX_PAGE = 4096, LX_PM_CHUNK = 1 << 16, LX_SCAN_VEC = 512 };
 /* Without PAGEMAP_SCAN, mappings above this are not scanned (64 GiB). */
 #define LX_FULL_SCAN_MAX (64ull << 30)
 
-static int ensure_scratch(lx_ctx *c)
+static int ensure_scratch(lx_scratch *w)
 {
-    if (!c->pm && !(c->pm = malloc(LX_PM_CHUNK * sizeof *c->pm)))
+    if (!w->pm && !(w->pm = malloc(LX_PM_CHUNK * sizeof *w->pm)))
         return -1;
-    c->pm_cap = LX_PM_CHUNK;
-    if (!c->runs && !(c->runs = malloc(LX_PM_CHUNK * sizeof *c->runs)))
+    w->pm_cap = LX_PM_CHUNK;
+    if (!w->runs && !(w->runs = malloc(LX_PM_CHUNK * sizeof *w->runs)))
         return -1;
-    c->runs_cap = LX_PM_CHUNK;
+    w->runs_cap = LX_PM_CHUNK;
     return 0;
 }
 
@@ -73,14 +73,14 @@ static int append_runs(lx_vmr *v, size_t *cap, const osm_lx_run *r, size_t n, ui
 
 /* Decode n pagemap entries into v's runs; page0 is the index of pm[0]
  * relative to v's first page. */
-static int decode_into(lx_ctx *c, lx_vmr *v, size_t *cap, const uint64_t *pm, size_t n,
-                       uint64_t page0)
+static int decode_into(const lx_ctx *c, lx_scratch *w, lx_vmr *v, size_t *cap,
+                       const uint64_t *pm, size_t n, uint64_t page0)
 {
     for (size_t done = 0; done < n;) {
         size_t used;
-        size_t k = osm_lx_decode_pagemap(pm + done, n - done, c->o->pages, c->runs,
-                                         c->runs_cap, &used, &c->rep->frames_hidden);
-        if (append_runs(v, cap, c->runs, k, page0 + done, c->o->pages) < 0)
+        size_t k = osm_lx_decode_pagemap(pm + done, n - done, c->o->pages, w->runs,
+                                         w->runs_cap, &used, &w->rep.frames_hidden);
+        if (append_runs(v, cap, w->runs, k, page0 + done, c->o->pages) < 0)
             return -1;
         done += used;
     }
@@ -89,18 +89,18 @@ static int decode_into(lx_ctx *c, lx_vmr *v, size_t *cap, const uint64_t *pm, si
 
 /* Read and decode the pagemap entries of pages [first, first + n) of one
  * mapping (the path without PAGEMAP_SCAN). */
-static int scan_pages(lx_ctx *c, int pmfd, lx_vmr *v, size_t *cap, uint64_t first, uint64_t n)
+static int scan_pages(const lx_ctx *c, lx_scratch *w, int pmfd, lx_vmr *v, size_t *cap, uint64_t first, uint64_t n)
 {
     uint64_t vpage0 = v->v.start / LX_PAGE;
     while (n) {
-        size_t want = n < c->pm_cap ? (size_t)n : c->pm_cap;
-        ssize_t got = pread(pmfd, c->pm, want * sizeof *c->pm, (off_t)(first * sizeof *c->pm));
+        size_t want = n < w->pm_cap ? (size_t)n : w->pm_cap;
+        ssize_t got = pread(pmfd, w->pm, want * sizeof *w->pm, (off_t)(first * sizeof *w->pm));
         if (got < 0)
             return lx_gone(errno) ? 1 : 2;
-        size_t m = (size_t)got / sizeof *c->pm;
+        size_t m = (size_t)got / sizeof *w->pm;
         if (m == 0)
             return 1;
-        if (decode_into(c, v, cap, c->pm, m, first - vpage0) < 0)
+        if (decode_into(c, w, v, cap, w->pm, m, first - vpage0) < 0)
             return -1;
         first += m;
         n -= m;
@@ -117,29 +117,29 @@ typedef struct lx_frames_walk {
 
 /* Read pages [first, first + n) of the address space and decode each
  * piece into the VMR it falls in (spans come in address order). */
-static int read_span(lx_ctx *c, int pmfd, lx_frames_walk *w, uint64_t first, uint64_t n)
+static int read_span(const lx_ctx *c, lx_scratch *w, int pmfd, lx_frames_walk *fw, uint64_t first, uint64_t n)
 {
-    osm_lx_proc *p = w->p;
+    osm_lx_proc *p = fw->p;
     while (n) {
-        size_t want = n < c->pm_cap ? (size_t)n : c->pm_cap;
-        ssize_t got = pread(pmfd, c->pm, want * sizeof *c->pm, (off_t)(first * sizeof *c->pm));
+        size_t want = n < w->pm_cap ? (size_t)n : w->pm_cap;
+        ssize_t got = pread(pmfd, w->pm, want * sizeof *w->pm, (off_t)(first * sizeof *w->pm));
         if (got < 0)
             return lx_gone(errno) ? 1 : 2;
-        size_t m = (size_t)got / sizeof *c->pm;
+        size_t m = (size_t)got / sizeof *w->pm;
         if (m == 0)
             return 1;
         uint64_t at = first, end = first + m;
-        while (w->vi < p->n_vmr && at < end) {
-            lx_vmr *v = &p->vmr[w->vi];
+        while (fw->vi < p->n_vmr && at < end) {
+            lx_vmr *v = &p->vmr[fw->vi];
             uint64_t vs = v->v.start / LX_PAGE, ve = v->v.end / LX_PAGE;
             if (ve <= at) {
-                w->vi++;
+                fw->vi++;
                 continue;
             }
             if (vs >= end)
                 break;
             uint64_t a = at > vs ? at : vs, b = end < ve ? end : ve;
-            if (decode_into(c, v, &w->caps[w->vi], c->pm + (a - first), (size_t)(b - a),
+            if (decode_into(c, w, v, &fw->caps[fw->vi], w->pm + (a - first), (size_t)(b - a),
                             a - vs) < 0)
                 return -1;
             at = b;
@@ -157,9 +157,9 @@ enum { LX_SPAN_GAP = 512 };
 /* All present ranges of the process in PAGEMAP_SCAN calls over its whole
  * address space (not one per mapping), read in as few spans as possible.
  * 0, 1 gone, 2 failed (fall back), -1 ENOMEM. */
-static int scan_present(lx_ctx *c, int pmfd, lx_frames_walk *w)
+static int scan_present(const lx_ctx *c, lx_scratch *w, int pmfd, lx_frames_walk *fw)
 {
-    const osm_lx_proc *p = w->p;
+    const osm_lx_proc *p = fw->p;
     uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t i = 0; i < p->n_vmr; i++) {
         if (!strcmp(p->vmr[i].v.path, "[vsyscall]"))
@@ -184,7 +184,7 @@ static int scan_present(lx_ctx *c, int pmfd, lx_frames_walk *w)
                 s1 = e > s1 ? e : s1;
                 continue;
             }
-            int r = have ? read_span(c, pmfd, w, s0, s1 - s0) : 0;
+            int r = have ? read_span(c, w, pmfd, fw, s0, s1 - s0) : 0;
             if (r)
                 return r;
             s0 = s;
@@ -195,13 +195,13 @@ static int scan_present(lx_ctx *c, int pmfd, lx_frames_walk *w)
             break;
         at = a.walk_end;
     }
-    return have ? read_span(c, pmfd, w, s0, s1 - s0) : 0;
+    return have ? read_span(c, w, pmfd, fw, s0, s1 - s0) : 0;
 }
 
 /* Without PAGEMAP_SCAN: every entry of each mapping (up to 64 GiB). */
-static int scan_each(lx_ctx *c, int pmfd, osm_lx_proc *p, size_t *caps)
+static int scan_each(const lx_ctx *c, lx_scratch *w, int pmfd, osm_lx_proc *p, size_t *caps)
 {
-    c->rep->no_pagemap_scan = true;
+    w->rep.no_pagemap_scan = true;
     for (size_t i = 0; i < p->n_vmr; i++) {
         lx_vmr *v = &p->vmr[i];
         free(v->runs);              /* drop what a failed scan left */
@@ -213,13 +213,13 @@ static int scan_each(lx_ctx *c, int pmfd, osm_lx_proc *p, size_t *caps)
         if (!strcmp(v->v.path, "[vsyscall]"))
             continue;
         if (v->v.end - v->v.start > LX_FULL_SCAN_MAX) {
-            c->rep->huge_skipped++;
+            w->rep.huge_skipped++;
             continue;
         }
-        int r = scan_pages(c, pmfd, v, &caps[i], v->v.start / LX_PAGE,
+        int r = scan_pages(c, w, pmfd, v, &caps[i], v->v.start / LX_PAGE,
                            (v->v.end - v->v.start) / LX_PAGE);
         if (r == 2) {
-            c->rep->pagemap_denied++;
+            w->rep.pagemap_denied++;
             return 0;
         }
         if (r)
@@ -228,30 +228,30 @@ static int scan_each(lx_ctx *c, int pmfd, osm_lx_proc *p, size_t *caps)
     return 0;
 }
 
-int lx_gather_frames(lx_ctx *c, int pidfd, osm_lx_proc *p)
+int lx_gather_frames(const lx_ctx *c, lx_scratch *w, int pidfd, osm_lx_proc *p)
 {
     if (!p->n_vmr)
         return 0;
     int pmfd = openat(pidfd, "pagemap", O_RDONLY | O_CLOEXEC);
     if (pmfd < 0) {
-        c->rep->pagemap_denied++;   /* if it is gone, the final check says so */
+        w->rep.pagemap_denied++;    /* if it is gone, the final check says so */
         return 0;
     }
     size_t *caps = calloc(p->n_vmr, sizeof *caps);
-    if (!caps || ensure_scratch(c) < 0) {
+    if (!caps || ensure_scratch(w) < 0) {
         free(caps);
         close(pmfd);
         return -1;
     }
     int r = 2;
-    if (c->pm_scan_ok != 0) {
-        lx_frames_walk w = { .p = p, .caps = caps };
-        r = scan_present(c, pmfd, &w);
-        if (c->pm_scan_ok < 0)
-            c->pm_scan_ok = r != 2;
+    if (w->pm_scan_ok != 0) {
+        lx_frames_walk fw = { .p = p, .caps = caps };
+        r = scan_present(c, w, pmfd, &fw);
+        if (w->pm_scan_ok < 0)
+            w->pm_scan_ok = r != 2;
     }
     if (r == 2)
-        r = scan_each(c, pmfd, p, caps);
+        r = scan_each(c, w, pmfd, p, caps);
     free(caps);
     close(pmfd);
     return r;
