@@ -64,20 +64,38 @@ static int run_child(const char *name, const char *path)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-void cel_compare_print_pair(const char *title, const bool ok[2], char **const labels[2],
-                            const size_t n[2], bool count)
+void cel_cmp_lists_print(const char *const titles[3], const cel_cmp_lists *side[2],
+                         const bool ok[2], unsigned count_mask)
 {
     static const char *const sys[2] = { "CellulOS", "Linux" };
-    printf("  %s\n", title);
-    for (int i = 0; i < 2; i++) {
-        if (!ok[i]) {
-            printf("    %-9s FAILED (see the messages above)\n", sys[i]);
-            continue;
+    for (int k = 0; k < 3; k++) {
+        printf("  %s\n", titles[k]);
+        for (int i = 0; i < 2; i++) {
+            if (!ok[i]) {
+                printf("    %-9s FAILED (see the messages above)\n", sys[i]);
+                continue;
+            }
+            printf("    %-9s ", sys[i]);
+            if (count_mask & (1u << k))
+                printf("%zu: ", side[i]->n[k]);
+            cel_compare_print_list(side[i]->labels[k], side[i]->n[k]);
         }
-        printf("    %-9s ", sys[i]);
-        if (count)
-            printf("%zu: ", n[i]);
-        cel_compare_print_list(labels[i], n[i]);
+    }
+}
+
+void cel_cmp_lists_json(osm_json *j, const cel_cmp_lists *l, int k)
+{
+    osm_json_begin_array(j);
+    for (size_t m = 0; m < l->n[k]; m++)
+        osm_json_string(j, l->ids[k][m]);
+    osm_json_end_array(j);
+}
+
+void cel_cmp_lists_free(cel_cmp_lists *l)
+{
+    for (int k = 0; k < 3; k++) {
+        cel_compare_strv_free(l->ids[k], l->n[k]);
+        cel_compare_strv_free(l->labels[k], l->n[k]);
     }
 }
 

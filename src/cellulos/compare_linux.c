@@ -127,7 +127,7 @@ static int side_fill(cel_cmp_side *d, const char *path)
     static const uint32_t comps[N_LISTS] = { OSM_COMP_CAN_CONTROL, OSM_COMP_CONTROL_BY,
                                              OSM_COMP_TCB };
     for (int k = 0; k < N_LISTS && !rc; k++)
-        rc = cel_compare_members(q, st, comps[k], &d->ids[k], &d->labels[k], &d->n[k]);
+        rc = cel_compare_members(q, st, comps[k], &d->l.ids[k], &d->l.labels[k], &d->l.n[k]);
     osm_query_free(q);
     osm_store_free(s);
     d->ok = rc == 0;
@@ -157,11 +157,8 @@ void cel_compare_linux_print(const cel_cmp_side side[2])
             printf("  %-9s store %s, client %s\n", sys[i], side[i].store_label,
                    side[i].client_label);
     const bool ok[2] = { side[0].ok, side[1].ok };
-    for (int k = 0; k < N_LISTS; k++) {
-        char **const labels[2] = { side[0].labels[k], side[1].labels[k] };
-        const size_t n[2] = { side[0].n[k], side[1].n[k] };
-        cel_compare_print_pair(titles[k], ok, labels, n, k == TCB);
-    }
+    const cel_cmp_lists *l[2] = { &side[0].l, &side[1].l };
+    cel_cmp_lists_print(titles, l, ok, 1u << TCB);
     printf("  (On CellulOS the store's creator, the driver PD, also holds its badge at run\n"
            "  time; the model shows the root task's control only: docs/cellulos.md.)\n");
 }
@@ -187,10 +184,7 @@ void cel_compare_linux_json(osm_json *j, const cel_cmp_side side[2])
                 osm_json_string(j, side[i].store);
             }
             osm_json_key(j, list_keys[k]);
-            osm_json_begin_array(j);
-            for (size_t m = 0; m < side[i].n[k]; m++)
-                osm_json_string(j, side[i].ids[k][m]);
-            osm_json_end_array(j);
+            cel_cmp_lists_json(j, &side[i].l, k);
         }
         osm_json_end_object(j);
     }
@@ -200,8 +194,5 @@ void cel_compare_linux_json(osm_json *j, const cel_cmp_side side[2])
 void cel_compare_linux_free(cel_cmp_side side[2])
 {
     for (int i = 0; i < 2; i++)
-        for (int k = 0; k < N_LISTS; k++) {
-            cel_compare_strv_free(side[i].ids[k], side[i].n[k]);
-            cel_compare_strv_free(side[i].labels[k], side[i].n[k]);
-        }
+        cel_cmp_lists_free(&side[i].l);
 }

@@ -85,7 +85,7 @@ static int side_fill(cel_vm_side *d, const char *path)
     const osm_id of[N_LISTS] = { vmm, st, st };
     const uint32_t comps[N_LISTS] = { OSM_COMP_CAN_CONTROL, OSM_COMP_CAN_CONTROL, OSM_COMP_TCB };
     for (int k = 0; k < N_LISTS && !rc; k++)
-        rc = cel_compare_members(q, of[k], comps[k], &d->ids[k], &d->labels[k], &d->n[k]);
+        rc = cel_compare_members(q, of[k], comps[k], &d->l.ids[k], &d->l.labels[k], &d->l.n[k]);
     osm_query_free(q);
     osm_store_free(s);
     d->ok = rc == 0;
@@ -135,11 +135,8 @@ void cel_compare_vm_print(const cel_vm_side side[2])
         if (side[i].ok)
             printf("  %-9s VMM %s, store %s\n", sys[i], side[i].vmm_label, side[i].store_label);
     const bool ok[2] = { side[0].ok, side[1].ok };
-    for (int k = 0; k < N_LISTS; k++) {
-        char **const labels[2] = { side[0].labels[k], side[1].labels[k] };
-        const size_t n[2] = { side[0].n[k], side[1].n[k] };
-        cel_compare_print_pair(titles[k], ok, labels, n, true);
-    }
+    const cel_cmp_lists *l[2] = { &side[0].l, &side[1].l };
+    cel_cmp_lists_print(titles, l, ok, 7u);
 }
 
 void cel_compare_vm_json(osm_json *j, const cel_vm_side side[2])
@@ -160,10 +157,7 @@ void cel_compare_vm_json(osm_json *j, const cel_vm_side side[2])
                 osm_json_string(j, side[i].store);
             }
             osm_json_key(j, list_keys[o]);
-            osm_json_begin_array(j);
-            for (size_t m = 0; m < side[i].n[k]; m++)
-                osm_json_string(j, side[i].ids[k][m]);
-            osm_json_end_array(j);
+            cel_cmp_lists_json(j, &side[i].l, k);
         }
         osm_json_key(j, "vmm");
         osm_json_string(j, side[i].vmm);
@@ -175,8 +169,5 @@ void cel_compare_vm_json(osm_json *j, const cel_vm_side side[2])
 void cel_compare_vm_free(cel_vm_side side[2])
 {
     for (int i = 0; i < 2; i++)
-        for (int k = 0; k < N_LISTS; k++) {
-            cel_compare_strv_free(side[i].ids[k], side[i].n[k]);
-            cel_compare_strv_free(side[i].labels[k], side[i].n[k]);
-        }
+        cel_cmp_lists_free(&side[i].l);
 }

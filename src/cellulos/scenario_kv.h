@@ -32,10 +32,21 @@ int cel_compare_members(osm_query *q, osm_id x, uint32_t comps, char ***ids, cha
 void cel_compare_strv_free(char **v, size_t n);
 /* "a, b, c" and a newline; "(nobody)" when empty. */
 void cel_compare_print_list(char **v, size_t n);
-/* One list on both systems: "  title", then "    CellulOS [n: ]a, b" and
- * "    Linux ..." (or FAILED when that side could not be computed). */
-void cel_compare_print_pair(const char *title, const bool ok[2], char **const labels[2],
-                            const size_t n[2], bool count);
+/* One side of a two-system comparison (CellulOS vs Linux): three lists of
+ * PD IDs and their display labels, each sorted in PD number order. */
+typedef struct cel_cmp_lists {
+    char **ids[3], **labels[3];
+    size_t n[3];
+} cel_cmp_lists;
+
+/* Each list on both systems: "  title", then "    CellulOS [n: ]a, b" and
+ * "    Linux ..." (or FAILED when that side could not be computed); list k
+ * shows its count when bit k of count_mask is set. */
+void cel_cmp_lists_print(const char *const titles[3], const cel_cmp_lists *side[2],
+                         const bool ok[2], unsigned count_mask);
+/* List k's IDs as a JSON array. */
+void cel_cmp_lists_json(osm_json *j, const cel_cmp_lists *l, int k);
+void cel_cmp_lists_free(cel_cmp_lists *l);
 /* Read a state (CellulOS CSV), printing its problems as "cellulos: compare:
  * PATH: ..."; NULL when it cannot be used. */
 osm_store *cel_compare_load(const char *path);
@@ -47,8 +58,7 @@ typedef struct cel_cmp_side {
     bool ok;
     char client[64], store[64];     /* IDs */
     char client_label[96], store_label[96];
-    char **ids[3], **labels[3];     /* CanControl, ControlBy, TCB of the store */
-    size_t n[3];
+    cel_cmp_lists l;                /* CanControl, ControlBy, TCB of the store */
 } cel_cmp_side;
 /* Fill side[0] from the CellulOS kv002 state, run kv-linux with n puts,
  * extract it into linux_state and fill side[1]; 0 when both worked. */

@@ -5,6 +5,8 @@
 
 #include <osmosis/osmosis.h>
 
+#include "scenario_kv.h"
+
 /* `cellulos vm ...`: exit status 0, 1 or 2. */
 int cel_vmpd_main(int argc, char **argv);
 
@@ -13,8 +15,7 @@ typedef struct cel_vm_side {
     bool ok;
     char vmm[64], store[64];            /* IDs */
     char vmm_label[96], store_label[96];
-    char **ids[3], **labels[3];         /* CanControl VMM, CanControl store, TCB store */
-    size_t n[3];
+    cel_cmp_lists l;                    /* CanControl VMM, CanControl store, TCB store */
 } cel_vm_side;
 
 /* Run the guest KV workload under `cellulos vm` and `osmosis vm run`,
