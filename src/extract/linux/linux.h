@@ -24,6 +24,7 @@ typedef struct osm_lx_opts {
     size_t n_pids;
     bool threads, pages, no_phys;
     bool live;                  /* proc is the running kernel's (cgroup limits, stat fallback) */
+    bool no_seccomp_read;       /* do not stop filtered processes to read their filters */
     /* Extra frame numbers where MOs must start (the VM join cuts host
      * frames at the edges of the guest frames they back); may be NULL. */
     const uint64_t *cut_pfns;
@@ -45,6 +46,8 @@ typedef struct osm_lx_report {
     bool no_pagemap_scan;           /* PAGEMAP_SCAN unavailable: full pagemap reads */
     size_t bad_lines;               /* malformed /proc lines skipped */
     size_t huge_skipped;            /* mappings too large to scan without PAGEMAP_SCAN */
+    size_t filters_read;            /* seccomp filter stacks read and evaluated */
+    size_t filters_unread;          /* filter-mode processes whose filters were not read */
 } osm_lx_report;
 
 /* Extract into `s` (empty).  0, or -1 with a message on stderr when

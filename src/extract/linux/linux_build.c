@@ -37,6 +37,21 @@ int lx_hold(lx_ctx *c, osm_id from, osm_id to, uint8_t perms)
     return 0;
 }
 
+int lx_member(lx_ctx *c, const osm_lx_proc *p, osm_id space)
+{
+    char id[OSM_LX_PATH_MAX + 256];
+    snprintf(id, sizeof id, "%s#%d", osm_node_id(c->s, space), p->pid);
+    if (osm_store_find(c->s, id) != OSM_NONE)
+        return 0;
+    osm_id r = osm_store_add_node(c->s, OSM_RESOURCE, id, osm_node_data_name(c->s, space), NULL);
+    if (r == OSM_NONE || lx_subset(c, r, space) < 0)
+        return -1;
+    for (size_t t = 0; t < p->n_pd; t++)
+        if (lx_hold_new(c, p->pd[t], r, 0) < 0)
+            return -1;
+    return 0;
+}
+
 int lx_subset(lx_ctx *c, osm_id r, osm_id space)
 {
     return osm_store_add_edge(c->s, OSM_SUBSET, r, space, 0, OSM_NONE, NULL) == OSM_NONE ? -1 : 0;
@@ -80,12 +95,30 @@ static void fs_extra(lx_ctx *c, unsigned maj, unsigned min, char *out, size_t sz
         snprintf(out, sz, "dev=%u:%u", maj, min);
 }
 
+/* Devices that keep no state one opener could leave for another: reads
+ * give zeros, end-of-file or random bytes whatever was written before, and
+ * writes vanish (writes to the random devices are mixed into the pool and
+ * cannot be read back).  Every opener gets its own resource (ID suffixed
+ * "@PID"), so holding one does not make processes share anything. */
+static bool stateless_device(const char *path)
+{
+    static const char *const devs[] = { "/dev/null", "/dev/zero", "/dev/full", "/dev/random",
+                                        "/dev/urandom" };
+    for (size_t i = 0; i < sizeof devs / sizeof devs[0]; i++)
+        if (!strcmp(path, devs[i]))
+            return true;
+    return false;
+}
+
 /* A file-like resource (FILE, MEMFD, SHM, DEVICE) by device + inode. */
 static osm_id inode_resource(lx_ctx *c, const char *type, const char *space_prefix, unsigned maj,
-                             unsigned min, uint64_t ino, const char *path, osm_id *space)
+                             unsigned min, uint64_t ino, const char *path, int pid, osm_id *space)
 {
-    char id[96], sid[64], sextra[2 * OSM_LX_PATH_MAX];
-    snprintf(id, sizeof id, "%s_%u:%u_%llu", type, maj, min, (unsigned long long)ino);
+    char id[112], sid[64], sextra[2 * OSM_LX_PATH_MAX];
+    size_t n = (size_t)snprintf(id, sizeof id, "%s_%u:%u_%llu", type, maj, min,
+                                (unsigned long long)ino);
+    if (stateless_device(path) && n < sizeof id)
+        snprintf(id + n, sizeof id - n, "@%d", pid);
     snprintf(sid, sizeof sid, "%s_%u:%u", space_prefix, maj, min);
     fs_extra(c, maj, min, sextra, sizeof sextra);
     return resource(c, id, type, path, sid, sextra, space);
@@ -143,11 +176,16 @@ static int commit_memory(lx_ctx *c, osm_lx_proc *p, osm_id ads)
         const char *type, *pre;
         path_type(v->path, &type, &pre);
         osm_id fsp, f = inode_resource(c, type, pre, v->dev_major, v->dev_minor, v->inode,
-                                       v->path, &fsp);
+                                       v->path, p->pid, &fsp);
         /* Writes to a private mapping never reach the file. */
         uint8_t mp = v->shared ? perms : (uint8_t)(perms & ~OSM_PERM_W);
         if (f == OSM_NONE || lx_map(c, r, ads, f, fsp, mp) < 0)
             return -1;
+        /* The mapping process holds the file it maps (as it would a frame),
+         * so the kernel need not hold it (docs/linux.md, "the kernel"). */
+        for (size_t t = 0; t < p->n_pd && (mp & OSM_PERM_RWXT); t++)
+            if (lx_hold(c, p->pd[t], f, mp) < 0)
+                return -1;
     }
     return 0;
 }
@@ -165,7 +203,10 @@ static void fd_ids(const osm_lx_proc *p, const lx_fd *f, char *id, size_t isz, c
         path_type(f->what, &t, &pre);
         if (f->kind == LX_FD_MEMFD)
             pre = "MEMFS";
-        snprintf(id, isz, "%s_%u:%u_%llu", type, f->major, f->minor, (unsigned long long)f->ino);
+        int n = snprintf(id, isz, "%s_%u:%u_%llu", type, f->major, f->minor,
+                         (unsigned long long)f->ino);
+        if (f->kind == LX_FD_DEVICE && stateless_device(f->what) && n > 0 && (size_t)n < isz)
+            snprintf(id + n, isz - (size_t)n, "@%d", p->pid);
         snprintf(sid, ssz, "%s_%u:%u", pre, f->major, f->minor);
         return;
     }
@@ -188,7 +229,7 @@ static void fd_ids(const osm_lx_proc *p, const lx_fd *f, char *id, size_t isz, c
 }
 
 typedef struct fd_ref {
-    char id[96], sid[64];
+    char id[112], sid[64];
     const lx_fd *f;
     uint8_t perms;
 } fd_ref;
@@ -247,11 +288,8 @@ static int commit_namespaces(lx_ctx *c, const osm_lx_proc *p)
             *t = (char)(*t >= 'a' && *t <= 'z' ? *t - 32 : *t);
         snprintf(extra, sizeof extra, "inode=%llu", (unsigned long long)p->ns[k]);
         osm_id sp = lx_node(c, OSM_SPACE, id, type, extra);
-        if (sp == OSM_NONE)
+        if (sp == OSM_NONE || lx_member(c, p, sp) < 0)
             return -1;
-        for (size_t t = 0; t < p->n_pd; t++)
-            if (lx_hold_new(c, p->pd[t], sp, 0) < 0)
-                return -1;
     }
     return 0;
 }
@@ -316,7 +354,9 @@ int lx_commit(lx_ctx *c, osm_lx_proc *p)
     for (size_t t = 0; t < p->n_pd; t++)
         if (lx_hold_new(c, p->pd[t], ads, 0) < 0)
             return -1;
-    if (commit_memory(c, p, ads) < 0 || commit_fds(c, p) < 0 || commit_namespaces(c, p) < 0 ||
+    /* Descriptors before mappings: an fd's HOLD is new (lx_hold_new), a
+     * mapping of the same file then widens it. */
+    if (commit_fds(c, p) < 0 || commit_memory(c, p, ads) < 0 || commit_namespaces(c, p) < 0 ||
         lx_commit_cgroups(c, p) < 0)
         return -1;
     return 0;

@@ -108,13 +108,16 @@ static bool is_ancestor(const lx_ctx *c, const osm_lx_proc *p, const osm_lx_proc
     return false;
 }
 
-static bool can_ptrace(const lx_ctx *c, const osm_lx_proc *p, const osm_lx_proc *q)
+/* May p ptrace q as far as credentials, dumpability and YAMA go (the
+ * kernel's ptrace_may_access with PTRACE_MODE_ATTACH_REALCREDS)?  *unsure
+ * is set when the answer rests on q's dumpability, which is not known. */
+static bool can_ptrace(const lx_ctx *c, const osm_lx_proc *p, const osm_lx_proc *q, bool *unsure)
 {
     if (c->yama >= 3)
         return false;
     bool cap = has_cap(&p->st, CAP_SYS_PTRACE) && userns_covers(c, p, q);
-    if (c->yama == 2)
-        return cap;
+    if (c->yama == 2 && !cap)
+        return false;
     const unsigned *pu = p->st.uid, *qu = q->st.uid, *pg = p->st.gid, *qg = q->st.gid;
     bool creds = pu[0] == qu[0] && pu[0] == qu[1] && pu[0] == qu[2] && pg[0] == qg[0] &&
                  pg[0] == qg[1] && pg[0] == qg[2] &&
@@ -122,29 +125,80 @@ static bool can_ptrace(const lx_ctx *c, const osm_lx_proc *p, const osm_lx_proc 
                  (q->st.cap_prm & ~p->st.cap_prm) == 0;
     if (!cap && !creds)
         return false;
-    return c->yama == 0 || cap || is_ancestor(c, p, q);
+    if (!(c->yama == 0 || cap || is_ancestor(c, p, q)))
+        return false;
+    /* A non-dumpable process (setuid, PR_SET_DUMPABLE 0) is open only to
+     * CAP_SYS_PTRACE over its user namespace. */
+    if (!cap && q->dumpable == 0)
+        return false;
+    if (!cap && q->dumpable < 0)
+        *unsure = true;
+    return true;
+}
+
+/* Append a reason to an edge's "uncertain=" list (once). */
+static void add_reason(char *buf, size_t sz, const char *why)
+{
+    size_t n = strlen(buf);
+    if (strstr(buf, why))
+        return;
+    snprintf(buf + n, sz - n, "%s%s", n ? "," : "uncertain=", why);
+}
+
+/* The control p has over q (R, W, T) as Linux decides it: credentials and
+ * capabilities, then what seccomp leaves p.  A permission that rests on
+ * something unknown is kept, with the reason in `why` (the edge's EXTRA),
+ * so nothing unknown is asserted as certain. */
+static uint8_t control_of(const lx_ctx *c, const osm_lx_proc *p, const osm_lx_proc *q,
+                          char *why, size_t wsz)
+{
+    why[0] = '\0';
+    if (!pid_visible(c, p, q))
+        return 0;
+    bool unsure = false;
+    bool trace = can_ptrace(c, p, q, &unsure);
+    const lx_reach *r = &p->reach;
+    uint8_t perms = 0;
+    if (trace) {
+        if (r->read != LX_MAY_NO)
+            perms |= OSM_PERM_R;
+        if (r->write != LX_MAY_NO)
+            perms |= OSM_PERM_W;
+        if (r->read == LX_MAY_UNKNOWN || r->write == LX_MAY_UNKNOWN)
+            add_reason(why, wsz, r->why);
+        if (perms && unsure)
+            add_reason(why, wsz, "dumpability of the target unknown");
+        if (perms && q->maps_denied)
+            add_reason(why, wsz, "the kernel refused the extractor access to the target");
+    }
+    if ((can_signal(c, p, q) || perms) && r->signal != LX_MAY_NO) {
+        perms |= OSM_PERM_T;
+        if (r->signal == LX_MAY_UNKNOWN)
+            add_reason(why, wsz, r->why);
+    }
+    return perms;
 }
 
 static int control_pairs(lx_ctx *c)
 {
+    char why[192];
     for (size_t i = 0; i < c->n_procs; i++) {
         const osm_lx_proc *p = &c->procs[i];
         for (size_t j = 0; j < c->n_procs; j++) {
             const osm_lx_proc *q = &c->procs[j];
-            uint8_t perms = 0;
+            uint8_t perms;
+            why[0] = '\0';
             if (i == j)
                 perms = OSM_PERM_R | OSM_PERM_W | OSM_PERM_T;   /* threads of one process */
-            else if (pid_visible(c, p, q)) {
-                if (can_ptrace(c, p, q))
-                    perms = OSM_PERM_R | OSM_PERM_W | OSM_PERM_T;
-                else if (can_signal(c, p, q))
-                    perms = OSM_PERM_T;
-            }
+            else
+                perms = control_of(c, p, q, why, sizeof why);
             if (!perms)
                 continue;
             for (size_t a = 0; a < p->n_pd; a++)
                 for (size_t b = 0; b < q->n_pd; b++)
-                    if (p->pd[a] != q->pd[b] && lx_hold_new(c, p->pd[a], q->pd[b], perms) < 0)
+                    if (p->pd[a] != q->pd[b] &&
+                        osm_store_add_edge(c->s, OSM_HOLD, p->pd[a], q->pd[b], perms, OSM_NONE,
+                                           why[0] ? why : NULL) == OSM_NONE)
                         return -1;
         }
     }
@@ -153,19 +207,28 @@ static int control_pairs(lx_ctx *c)
 
 /* Capabilities over the kernel itself: loading modules or raw I/O is full
  * control (RWT), rebooting is T; only in the initial user namespace, and
- * not under seccomp strict mode. */
-static uint8_t kernel_perms(const lx_ctx *c, const osm_lx_proc *p)
+ * only where seccomp leaves the system calls that use them. */
+static uint8_t kernel_perms(const lx_ctx *c, const osm_lx_proc *p, char *why, size_t wsz)
 {
-    if (p->st.seccomp == 1 || p->ns[LX_NS_USER] != c->init_ns[LX_NS_USER])
+    why[0] = '\0';
+    if (p->ns[LX_NS_USER] != c->init_ns[LX_NS_USER])
         return 0;
-    if (has_cap(&p->st, CAP_SYS_MODULE) || has_cap(&p->st, CAP_SYS_RAWIO))
+    const lx_reach *r = &p->reach;
+    bool mod = has_cap(&p->st, CAP_SYS_MODULE) && r->module != LX_MAY_NO;
+    bool raw = has_cap(&p->st, CAP_SYS_RAWIO) && r->rawio != LX_MAY_NO;
+    bool boot = has_cap(&p->st, CAP_SYS_BOOT) && r->boot != LX_MAY_NO;
+    if ((mod && r->module == LX_MAY_UNKNOWN) || (raw && r->rawio == LX_MAY_UNKNOWN) ||
+        (boot && r->boot == LX_MAY_UNKNOWN))
+        add_reason(why, wsz, r->why);
+    if (mod || raw)
         return OSM_PERM_R | OSM_PERM_W | OSM_PERM_T;
-    return has_cap(&p->st, CAP_SYS_BOOT) ? OSM_PERM_T : 0;
+    return boot ? OSM_PERM_T : 0;
 }
 
 static bool requestable(const char *type)
 {
-    return strncmp(type, "NS_", 3) && strcmp(type, "CGROUP") && strcmp(type, "ADS");
+    return strncmp(type, "NS_", 3) && strncmp(type, "POOL_", 5) && strcmp(type, "CGROUP") &&
+           strcmp(type, "ADS");
 }
 
 /* The resource types the kernel hands out here (a space of each exists). */
@@ -223,9 +286,11 @@ int lx_control_commit(lx_ctx *c)
     size_t nt = request_types(c, types, 64);
     for (size_t i = 0; i < c->n_procs; i++) {
         const osm_lx_proc *p = &c->procs[i];
-        uint8_t kp = kernel_perms(c, p);
+        char why[160];
+        uint8_t kp = kernel_perms(c, p, why, sizeof why);
         for (size_t t = 0; t < p->n_pd; t++) {
-            if (kp && lx_hold_new(c, p->pd[t], c->kernel, kp) < 0)
+            if (kp && osm_store_add_edge(c->s, OSM_HOLD, p->pd[t], c->kernel, kp, OSM_NONE,
+                                         why[0] ? why : NULL) == OSM_NONE)
                 return -1;
             if (p->st.seccomp == 1)
                 continue;       /* strict: read, write, _exit, sigreturn only */

@@ -117,6 +117,8 @@ static int build(lx_ctx *c)
     if (rc == 0)
         rc = lx_control_commit(c);
     if (rc == 0)
+        rc = lx_pools_commit(c);
+    if (rc == 0)
         rc = lx_kernel_holds(c);
     return rc;
 }
@@ -174,6 +176,9 @@ void osm_lx_report_print(const osm_lx_report *r, FILE *f)
     if (r->huge_skipped)
         fprintf(f, "%s: %zu mappings over 64 GiB not scanned for frames (no PAGEMAP_SCAN)\n",
                 w, r->huge_skipped);
+    if (r->filters_unread)
+        fprintf(f, "%s: could not read the seccomp filters of %zu processes: what they may do "
+                   "to others is marked uncertain\n", w, r->filters_unread);
     if (r->bad_lines)
         fprintf(f, "%s: skipped %zu malformed /proc lines\n", w, r->bad_lines);
 }

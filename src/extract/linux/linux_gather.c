@@ -364,6 +364,21 @@ static int gather_threads(lx_scratch *w, int pidfd, osm_lx_proc *p)
     return rc;
 }
 
+/* Is the process dumpable (may same-uid processes ptrace it without
+ * CAP_SYS_PTRACE)?  The kernel makes /proc/PID owned by root when it is
+ * not (task_dump_owner), by its effective uid when it is; for a process
+ * whose effective uid is root the two look alike: unknown.  A copy of
+ * /proc keeps no owners: unknown. */
+static int dumpable(const lx_ctx *c, int pidfd, const osm_lx_status *st)
+{
+    struct stat sb;
+    if (!c->o->live || fstat(pidfd, &sb) < 0 || !st->have_uid)
+        return -1;
+    if (sb.st_uid != st->uid[1])
+        return 0;
+    return st->uid[1] == 0 ? -1 : 1;
+}
+
 /* Read one whole /proc/PID file into w->buf: 0, 1 gone, 2 denied/other. */
 static int read_part(lx_scratch *w, int pidfd, const char *name)
 {
@@ -384,6 +399,8 @@ static int gather_body(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_
     if (p->st.kthread == 1 || (p->st.kthread < 0 && (p->pid == 2 || p->st.ppid == 2)))
         return 3;               /* a kernel thread: part of PD_kernel */
     gather_ns(pidfd, p);
+    p->dumpable = dumpable(c, pidfd, &p->st);
+    p->filters = lx_gather_reach(c, p);
     if ((r = read_part(w, pidfd, "cgroup")) < 0 || r == 1)
         return r;
     if (r == 0) {

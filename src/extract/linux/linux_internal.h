@@ -56,6 +56,19 @@ typedef struct lx_thread {
     char comm[64];
 } lx_thread;
 
+/* Whether a process may do something (to other processes or the kernel):
+ * its seccomp mode and filters decide which system calls it can make. */
+typedef enum lx_may { LX_MAY_NO, LX_MAY_YES, LX_MAY_UNKNOWN } lx_may;
+
+/* The ways one process can act on others that seccomp can take away
+ * (docs/linux.md lists the system calls behind each). */
+typedef struct lx_reach {
+    lx_may signal;                  /* kill, tkill, tgkill, pidfd_send_signal, ptrace */
+    lx_may read, write;             /* ptrace, process_vm_readv/writev, open of /proc/PID/mem */
+    lx_may module, rawio, boot;     /* over the kernel: module loading, raw I/O, reboot */
+    char why[80];                   /* what made an UNKNOWN unknown */
+} lx_reach;
+
 typedef struct osm_lx_proc {
     int pid;
     osm_lx_status st;
@@ -71,6 +84,9 @@ typedef struct osm_lx_proc {
     osm_id *pd;                     /* committed PD node per thread (or one) */
     size_t n_pd;
     bool fds_denied, maps_denied;
+    lx_reach reach;                 /* what seccomp leaves it (linux_seccomp.c) */
+    int dumpable;                   /* 1 yes, 0 no, -1 unknown (from /proc/PID's owner) */
+    int filters;                    /* lx_gather_reach's result */
 } osm_lx_proc;
 
 typedef struct lx_mount_table lx_mount_table;
@@ -128,6 +144,15 @@ void lx_proc_free(osm_lx_proc *p);
 /* Only the namespaces of /proc/NAME (NAME "1", "self"); 0 or -1. */
 int lx_gather_ns_of(lx_ctx *c, const char *name, osm_lx_proc *p);
 
+/* ---- seccomp (linux_seccomp.c) ---------------------------------------------- */
+
+/* Fill p->reach from p->st.seccomp and, for filter mode on a live system
+ * when allowed (root), from the filters themselves, read with
+ * PTRACE_SECCOMP_GET_FILTER while the process is briefly stopped.
+ * 1 when filters were read, 0 when none was needed, -1 when they could not
+ * be read (what depends on them is then LX_MAY_UNKNOWN). */
+int lx_gather_reach(const lx_ctx *c, osm_lx_proc *p);
+
 /* ---- pagemap (linux_pagemap.c) --------------------------------------------- */
 
 /* Fill p->vmr[*].runs from pagemap; 0, 1 when gone, -1 on ENOMEM. */
@@ -143,6 +168,13 @@ int lx_hold(lx_ctx *c, osm_id from, osm_id to, uint8_t perms);
 int lx_hold_new(lx_ctx *c, osm_id from, osm_id to, uint8_t perms);
 /* Add MAP r -> q (and the space map it needs, rule 5); -1 on ENOMEM. */
 int lx_map(lx_ctx *c, osm_id r, osm_id rspace, osm_id q, osm_id qspace, uint8_t perms);
+/* p draws from `space` (a namespace, cgroup or kernel pool it is in): a
+ * resource "<space>#<pid>" of the space's type, SUBSET the space, held by
+ * p's PDs.  Membership is a resource, not a HOLD on the space, because
+ * holding a space makes a PD the server of everyone who draws from it
+ * (MODEL.md §4, ResourceSpaceServers): only the kernel holds these spaces.
+ * Once per process and space; -1 on ENOMEM. */
+int lx_member(lx_ctx *c, const osm_lx_proc *p, osm_id space);
 /* SUBSET r -> space, once. */
 int lx_subset(lx_ctx *c, osm_id r, osm_id space);
 
@@ -151,6 +183,9 @@ int lx_phys_init(lx_ctx *c);
 /* Frames of every committed process, as MO resources shared across them. */
 int lx_phys_commit(lx_ctx *c);
 int lx_control_commit(lx_ctx *c);
+/* The kernel's exhaustible pools as POOL_* spaces, and which instance each
+ * process draws from (linux_pools.c). */
+int lx_pools_commit(lx_ctx *c);
 /* The kernel holds every space and every resource nobody else holds. */
 int lx_kernel_holds(lx_ctx *c);
 

@@ -261,11 +261,8 @@ int lx_commit_cgroups(lx_ctx *c, const osm_lx_proc *p)
         while (pl > 1 && path[pl - 1] == '/')
             path[--pl] = '\0';
         osm_id sp = cgroup_space(c, hier, g->controllers, path);
-        if (sp == OSM_NONE)
+        if (sp == OSM_NONE || lx_member(c, p, sp) < 0)
             return -1;
-        for (size_t t = 0; t < p->n_pd; t++)
-            if (lx_hold(c, p->pd[t], sp, 0) < 0)
-                return -1;
     }
     return 0;
 }

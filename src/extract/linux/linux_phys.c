@@ -173,6 +173,8 @@ typedef struct lx_mo_set {
     size_t nb;
     osm_id *mo;                     /* [nb] MO node per interval, or OSM_NONE */
     osm_id *last_vmr, *last_edge;   /* [nb] the latest VMR -> MO map, to merge repeats */
+    size_t *last_proc;              /* [nb] the latest process holding the MO, +1 (0: none) */
+    osm_id *last_hold;              /* [nb] that process's (first PD's) HOLD on it */
     osm_id t_mo;                    /* interned "MO" */
 } lx_mo_set;
 
@@ -213,15 +215,48 @@ static uint8_t frame_perms(const osm_lx_vma *v, bool exclusive)
     return p;
 }
 
+/* The process (its PDs) holds the frames it maps, as a CellulOS PD holds
+ * the MOs behind its VMRs: the kernel manages physical memory (it holds the
+ * spaces) but does not depend on each process' private frames.  One HOLD per
+ * process and frame, with the union of the perms of its maps.  -1 on ENOMEM. */
+static int hold_frame(lx_ctx *c, lx_mo_set *ms, size_t k, const osm_lx_proc *p, size_t pidx,
+                      uint8_t perms)
+{
+    osm_id mo = ms->mo[k];
+    if (ms->last_proc[k] == pidx + 1) {
+        if (p->n_pd > 1) {
+            for (size_t t = 0; t < p->n_pd; t++)
+                if (lx_hold(c, p->pd[t], mo, perms) < 0)
+                    return -1;
+            return 0;
+        }
+        osm_edge e;
+        osm_store_edge(c->s, ms->last_hold[k], &e);
+        if ((e.perms | perms) != e.perms)
+            osm_edge_set_perms(c->s, ms->last_hold[k], (uint8_t)(e.perms | perms));
+        return 0;
+    }
+    ms->last_proc[k] = pidx + 1;
+    for (size_t t = 0; t < p->n_pd; t++) {
+        osm_id e = osm_store_add_edge(c->s, OSM_HOLD, p->pd[t], mo, perms, OSM_NONE, NULL);
+        if (e == OSM_NONE)
+            return -1;
+        if (t == 0)
+            ms->last_hold[k] = e;
+    }
+    return 0;
+}
+
 /* MAP vmr -> the MO of interval k (and the space map ads -> its space,
- * checked once per pair).  A VMR reaching one frame twice (the zero page
- * mapped many times) gets one edge with the lowest perms.  -1 on ENOMEM. */
-static int map_frame(lx_ctx *c, lx_mo_set *ms, size_t k, osm_id vmr, osm_id ads, uint8_t perms,
-                     osm_id *mapped_space)
+ * checked once per pair), and the process' HOLD on it.  A VMR reaching one
+ * frame twice (the zero page mapped many times) gets one edge with the
+ * lowest perms.  -1 on ENOMEM. */
+static int map_frame(lx_ctx *c, lx_mo_set *ms, size_t k, const osm_lx_proc *p, size_t pidx,
+                     osm_id vmr, osm_id ads, uint8_t perms, osm_id *mapped_space)
 {
     osm_id mo = mo_node(c, ms, k);
     osm_id sp = phys_space(c, ms->b[k]);
-    if (mo == OSM_NONE || sp == OSM_NONE)
+    if (mo == OSM_NONE || sp == OSM_NONE || hold_frame(c, ms, k, p, pidx, perms) < 0)
         return -1;
     if (ms->last_vmr[k] == vmr) {
         osm_edge e;
@@ -245,7 +280,7 @@ static int map_frame(lx_ctx *c, lx_mo_set *ms, size_t k, osm_id vmr, osm_id ads,
 }
 
 /* Every frame of one process's VMRs. */
-static int commit_proc_frames(lx_ctx *c, lx_mo_set *ms, const osm_lx_proc *p)
+static int commit_proc_frames(lx_ctx *c, lx_mo_set *ms, const osm_lx_proc *p, size_t pidx)
 {
     osm_id ads = OSM_NONE;
     for (size_t v = 0; v < p->n_vmr; v++) {
@@ -264,19 +299,10 @@ static int commit_proc_frames(lx_ctx *c, lx_mo_set *ms, const osm_lx_proc *p)
             uint8_t perms = frame_perms(&vm->v, x->exclusive);
             for (size_t k = boundary_index(ms->b, ms->nb, x->pfn);
                  k + 1 < ms->nb && ms->b[k] < x->pfn + x->n; k++)
-                if (map_frame(c, ms, k, vm->node, ads, perms, &mapped_space) < 0)
+                if (map_frame(c, ms, k, p, pidx, vm->node, ads, perms, &mapped_space) < 0)
                     return -1;
         }
     }
-    return 0;
-}
-
-/* Nobody but the kernel holds frames. */
-static int hold_frames(lx_ctx *c, const lx_mo_set *ms)
-{
-    for (size_t k = 0; k + 1 < ms->nb; k++)
-        if (ms->mo[k] != OSM_NONE && lx_hold_new(c, c->kernel, ms->mo[k], 0) < 0)
-            return -1;
     return 0;
 }
 
@@ -296,22 +322,24 @@ int lx_phys_commit(lx_ctx *c)
         ms.mo = malloc(ms.nb * sizeof *ms.mo);
         ms.last_vmr = malloc(ms.nb * sizeof *ms.last_vmr);
         ms.last_edge = malloc(ms.nb * sizeof *ms.last_edge);
-        rc = ms.mo && ms.last_vmr && ms.last_edge ? 0 : -1;
+        ms.last_proc = calloc(ms.nb, sizeof *ms.last_proc);
+        ms.last_hold = malloc(ms.nb * sizeof *ms.last_hold);
+        rc = ms.mo && ms.last_vmr && ms.last_edge && ms.last_proc && ms.last_hold ? 0 : -1;
     }
     if (rc == 0) {
         memset(ms.mo, 0xff, ms.nb * sizeof *ms.mo);     /* OSM_NONE */
         memset(ms.last_vmr, 0xff, ms.nb * sizeof *ms.last_vmr);
-        /* a node per interval; SUBSET and kernel HOLD each, a MAP per run piece */
+        /* a node per interval with its SUBSET, a MAP and a HOLD per run piece */
         rc = osm_store_reserve(c->s, osm_store_node_bound(c->s) + ms.nb,
-                               osm_store_edge_bound(c->s) + 2 * ms.nb + n_runs + 64);
+                               osm_store_edge_bound(c->s) + ms.nb + 2 * n_runs + 64);
     }
     for (size_t i = 0; i < c->n_procs && rc == 0; i++)
-        rc = commit_proc_frames(c, &ms, &c->procs[i]);
-    if (rc == 0)
-        rc = hold_frames(c, &ms);
+        rc = commit_proc_frames(c, &ms, &c->procs[i], i);
     free(b);
     free(ms.mo);
     free(ms.last_vmr);
     free(ms.last_edge);
+    free(ms.last_proc);
+    free(ms.last_hold);
     return rc;
 }

@@ -144,6 +144,8 @@ static int commit_slot(lx_ctx *c, lx_slot *sl)
     }
     c->rep->fds_denied += p->fds_denied;
     c->rep->maps_denied += p->maps_denied;
+    c->rep->filters_read += p->filters > 0;
+    c->rep->filters_unread += p->filters < 0;
     if (lx_commit(c, p) < 0 || add_proc(c, p) < 0) {
         lx_proc_free(p);
         return -1;

@@ -138,6 +138,33 @@ typedef struct osm_lx_run {
 size_t osm_lx_decode_pagemap(const uint64_t *pm, size_t n, bool per_page, osm_lx_run *out,
                              size_t max, size_t *consumed, uint64_t *hidden);
 
+/* ---- seccomp filters (classic BPF, as PTRACE_SECCOMP_GET_FILTER returns) -- */
+
+/* One instruction of a classic BPF program (struct sock_filter's layout). */
+typedef struct osm_lx_bpf_insn {
+    uint16_t code;
+    uint8_t jt, jf;
+    uint32_t k;
+} osm_lx_bpf_insn;
+
+/* What a filter stack does with one system call. */
+typedef enum osm_lx_verdict {
+    OSM_LX_ALLOWED,                 /* ALLOW or LOG: the call runs */
+    OSM_LX_DENIED,                  /* KILL, TRAP or ERRNO: it never runs */
+    OSM_LX_UNDECIDED                /* depends on arguments or the IP, on a tracer or a
+                                     * supervisor (TRACE, USER_NOTIF), or the program is
+                                     * malformed */
+} osm_lx_verdict;
+
+/* Run every filter of a stack (progs[i] with lens[i] instructions) for the
+ * system call `nr` of the ABI `arch` (an AUDIT_ARCH_* value) with unknown
+ * arguments, and combine their actions as the kernel does (the most
+ * restrictive wins).  A program that reads an argument or the instruction
+ * pointer on the path it takes makes the verdict UNDECIDED, since the
+ * arguments a caller would pass are not known.  Pure: safe to fuzz. */
+osm_lx_verdict osm_lx_seccomp_eval(const osm_lx_bpf_insn *const *progs, const size_t *lens,
+                                   size_t n_progs, uint32_t arch, int nr);
+
 /* ---- helpers shared by the parsers ----------------------------------------- */
 
 /* Next line of buf from *pos: sets line and ll, advances *pos; false at end. */
