@@ -10,7 +10,7 @@ BINS += $(LINUX_HELPERS)
 # pagemap reader would walk page by page.
 $(BUILD)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -o $@ $< $(OSMOSIS_LDLIBS)
+	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -o $@ $< $(OSMOSIS_LDLIBS) -lseccomp
 
 # The /proc parsers are pure (no I/O, no store): unit tests link them directly.
 TEST_EXTRA_OBJ += $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard src/extract/linux/procparse*.c))

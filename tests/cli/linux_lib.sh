@@ -44,7 +44,18 @@ node_extra() {
     grep -E "^[A-Z_]+,$2,"  "$1" | head -n 1
 }
 
-# holds_of CSV PD TYPE-PREFIX: the IDs of spaces/resources PD holds whose ID starts so.
+# holds_of CSV PD TYPE-PREFIX: the IDs of spaces/resources PD holds whose ID
+# starts so; a membership resource "SPACE#PID" (a namespace, cgroup or pool
+# the process is in) counts as the space it is drawn from.
 holds_of() {
-    awk -F, -v pd="$2" -v pre="$3" '$1 == "" && $4 == "HOLD" && $5 == pd && index($6, pre) == 1 { print $6 }' "$1" | sort
+    awk -F, -v pd="$2" -v pre="$3" '$1 == "" && $4 == "HOLD" && $5 == pd && index($6, pre) == 1 { sub(/#[0-9]+$/, "", $6); print $6 }' "$1" | sort
+}
+
+# fd_only CSV PD TYPE-PREFIX: what PD holds (ID starting so) that is not also
+# the target of a mapping: held through a descriptor only (a process holds
+# the files and frames it maps too).
+fd_only() {
+    awk -F, -v pd="$2" -v pre="$3" '$1 == "" && $4 == "MAP" { m[$6] = 1 }
+        $1 == "" && $4 == "HOLD" && $5 == pd && index($6, pre) == 1 { h[$6] = 1 }
+        END { for (x in h) if (!(x in m)) print x }' "$1" | sort
 }

@@ -23,7 +23,7 @@ expect_status 0 "$OSMOSIS" check old.csv
 memfd=$(holds_of new.csv "PD_$P" MEMFD_)
 [ -n "$memfd" ] || fail "no memfd held in the full copy"
 expect_eq "$(holds_of old.csv "PD_$P" MEMFD_)" "$memfd" "memfd identity without ino:"
-[ -n "$(holds_of new.csv "PD_$P" FILE_)" ] || fail "no file held in the full copy"
-expect_eq "$(holds_of old.csv "PD_$P" FILE_)" "" "unmapped file without ino: (identity unknown)"
+[ -n "$(fd_only new.csv "PD_$P" FILE_)" ] || fail "no file held (not mapped) in the full copy"
+expect_eq "$(fd_only old.csv "PD_$P" FILE_)" "" "unmapped file without ino: (identity unknown)"
 grep -E '^RESOURCE,[A-Z]+_[0-9]+:[0-9]+_0,' old.csv && fail "a resource with inode 0"
 echo ok

@@ -16,9 +16,9 @@ LX_PIDS+=("$C")
 expect_status 0 "$OSMOSIS" extract linux --pid "$P,$C" --no-phys -o live.csv
 expect_status 0 "$OSMOSIS" extract linux --proc cap --pid "$P,$C" -o copy.csv
 expect_status 0 "$OSMOSIS" check copy.csv
-nodes() { grep -E '^(PD|RESOURCE|RESOURCE_SPACE),' "$1" | grep -v -E '^RESOURCE_SPACE,CG_' | cut -d, -f1-3 | sort; }
+nodes() { grep -E '^(PD|RESOURCE|RESOURCE_SPACE),' "$1" | grep -v -E '^(RESOURCE_SPACE|RESOURCE),(CG_|POOL_)' | cut -d, -f1-3 | sort; }
 diff <(nodes live.csv) <(nodes copy.csv) >nodes.diff || fail "nodes differ: $(head nodes.diff)"
-edges() { grep '^,,' "$1" | grep -v ',CG_' | sort; }
+edges() { grep '^,,' "$1" | grep -v -E ',(CG_|POOL_)' | sort; }
 diff <(edges live.csv) <(edges copy.csv) >edges.diff || fail "edges differ: $(head edges.diff)"
 
 # a missing directory is a clear error

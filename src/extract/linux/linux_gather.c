@@ -372,7 +372,9 @@ static int gather_threads(lx_scratch *w, int pidfd, osm_lx_proc *p)
 static int dumpable(const lx_ctx *c, int pidfd, const osm_lx_status *st)
 {
     struct stat sb;
-    if (!c->o->live || fstat(pidfd, &sb) < 0 || !st->have_uid)
+    /* Not /proc/PID itself: its inode keeps the owner it had when first
+     * looked up; the files in it are re-owned at each lookup. */
+    if (!c->o->live || fstatat(pidfd, "status", &sb, 0) < 0 || !st->have_uid)
         return -1;
     if (sb.st_uid != st->uid[1])
         return 0;
