@@ -11,8 +11,17 @@
  *   --filter-args   the same, but kill is denied only for signals other than
  *                   0: whether it can signal others depends on an argument
  *   --strict        seccomp strict mode (then blocks in read(2) on stdin)
+ *   --container     instead of all that: start a child in new user, pid, net,
+ *                   ipc, mount and uts namespaces whose uid/gid 0 is 100000
+ *                   outside (as a rootless container's), print its pid, and
+ *                   wait for it; the child becomes uid 0 inside and waits
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -48,8 +57,65 @@ static int load_filter(int args_mode)
     return rc;
 }
 
+static int write_file(int pid, const char *name, const char *text)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/%s", pid, name);
+    int fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return -1;
+    ssize_t n = write(fd, text, strlen(text));
+    close(fd);
+    return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static char child_stack[64 * 1024];
+static int go[2];
+
+static int container_child(void *arg)
+{
+    (void)arg;
+    char b;
+    close(go[1]);
+    if (read(go[0], &b, 1) != 1)        /* the parent has written the id maps */
+        _exit(1);
+    if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+        _exit(1);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    for (;;)
+        pause();
+}
+
+/* The --container mode: see the comment at the top. */
+static int container(void)
+{
+    if (pipe(go))
+        return 1;
+    int flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWNS |
+                CLONE_NEWUTS | SIGCHLD;
+    int pid = clone(container_child, child_stack + sizeof child_stack, flags, NULL);
+    if (pid < 0) {
+        perror("clone");
+        return 1;
+    }
+    close(go[0]);
+    if (write_file(pid, "uid_map", "0 100000 65536\n") || write_file(pid, "setgroups", "deny") ||
+        write_file(pid, "gid_map", "0 100000 65536\n") || write(go[1], "g", 1) != 1) {
+        perror("id maps");
+        kill(pid, SIGKILL);
+        return 1;
+    }
+    printf("%d\n", pid);
+    fflush(stdout);
+    int st;
+    waitpid(pid, &st, 0);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && !strcmp(argv[1], "--container"))
+        return container();
     int strict = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--nodump")) {

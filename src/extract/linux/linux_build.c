@@ -348,12 +348,12 @@ int lx_commit(lx_ctx *c, osm_lx_proc *p)
     char id[32], extra[32];
     snprintf(id, sizeof id, "ADS_%d", p->pid);
     snprintf(extra, sizeof extra, "pid=%d", p->pid);
+    /* Held by the kernel only (lx_kernel_holds): the process draws from it
+     * through its VMRs; holding it would make the process the server of
+     * whoever else draws from it (the kernel, its other threads). */
     osm_id ads = lx_node(c, OSM_SPACE, id, "ADS", extra);
     if (ads == OSM_NONE)
         return -1;
-    for (size_t t = 0; t < p->n_pd; t++)
-        if (lx_hold_new(c, p->pd[t], ads, 0) < 0)
-            return -1;
     /* Descriptors before mappings: an fd's HOLD is new (lx_hold_new), a
      * mapping of the same file then widens it. */
     if (commit_fds(c, p) < 0 || commit_memory(c, p, ads) < 0 || commit_namespaces(c, p) < 0 ||
