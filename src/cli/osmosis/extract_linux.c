@@ -11,13 +11,17 @@
 static const char help_linux[] =
     "usage: osmosis extract linux [-o FILE] [--format F] [--pid P1,P2,... | --all]\n"
     "                             [--threads] [--pages] [--no-phys] [--proc DIR]\n"
+    "                             [--no-seccomp-read]\n"
     "\n"
     "Build a model state of the running Linux system from /proc (docs/linux.md):\n"
     "a PD per process (PD_<pid>) and the kernel (PD_kernel); per process an ADS\n"
     "with a VMR per mapping, MAPped to its FILE and to the physical frames (MO)\n"
     "behind it; open descriptors as FILE/SOCKET/PIPE/... resources; namespaces and\n"
-    "cgroups (with limits) as spaces; control edges where Linux would allow\n"
-    "signalling (T) or ptrace (RWT).  Processes that exit during the scan are\n"
+    "cgroups (with limits) and the kernel's exhaustible pools (POOL_*) as spaces;\n"
+    "control edges where Linux would let a process signal (T), read (R) or write\n"
+    "(W) another, after credentials, capabilities, dumpability, YAMA and seccomp\n"
+    "(filters are read and evaluated; what cannot be known is marked uncertain=\n"
+    "in the edge's EXTRA).  Processes that exit during the scan are\n"
     "skipped and counted; what could not be seen is said once on stderr.\n"
     "\n"
     "  -o, --output FILE  where to write (default stdout; written whole or not at all)\n"
@@ -30,6 +34,9 @@ static const char help_linux[] =
     "      --no-phys      do not read pagemap/iomem (no MO resources)\n"
     "      --proc DIR     read a captured copy of /proc (scripts/capture-proc.sh);\n"
     "                     implies --no-phys (pagemap cannot be captured)\n"
+    "      --no-seccomp-read  do not stop filtered processes to read their seccomp\n"
+    "                     filters (PTRACE_SECCOMP_GET_FILTER, root only); what they\n"
+    "                     may do to others is then marked uncertain\n"
     "\n"
     "Processes are read by one thread per CPU (at most 8); the output does not\n"
     "depend on it.  OSMOSIS_LX_WORKERS=N sets the number of threads (1: serial).\n";
@@ -81,6 +88,7 @@ int osm_cli_extract_linux(int argc, char **argv)
         { "pid", required_argument, 0, 'p' },    { "all", no_argument, 0, 'a' },
         { "threads", no_argument, 0, 't' },      { "pages", no_argument, 0, 'P' },
         { "no-phys", no_argument, 0, 'n' },      { "proc", required_argument, 0, 'r' },
+        { "no-seccomp-read", no_argument, 0, 'S' },
         { "help", no_argument, 0, 'h' },         { 0, 0, 0, 0 } };
     osm_lx_opts lo = { .proc = "/proc", .live = true };
     const char *out = NULL, *pids = NULL;
@@ -102,6 +110,7 @@ int osm_cli_extract_linux(int argc, char **argv)
         case 't': lo.threads = true; break;
         case 'P': lo.pages = true; break;
         case 'n': lo.no_phys = true; break;
+        case 'S': lo.no_seccomp_read = true; break;
         case 'r': lo.proc = optarg; lo.live = false; lo.no_phys = true; break;
         case 'h': fputs(help_linux, stdout); return CLI_OK;
         default: fputs(help_linux, stderr); return CLI_USAGE;

@@ -316,6 +316,17 @@ static void pd_extra(const osm_lx_proc *p, int tid, char *out, size_t sz)
              (unsigned long long)st->cap_prm, (unsigned long long)st->cap_bnd,
              seccomp_name(st->seccomp), st->no_new_privs,
              (unsigned long long)p->ns[LX_NS_USER], st->nspid_depth, names);
+    /* What seccomp leaves it over others (T, R, W) and its dumpability. */
+    static const char *const may[] = { "no", "yes", "unknown" };
+    const lx_reach *r = &p->reach;
+    size_t n = strlen(out);
+    if (n < sz)
+        n += (size_t)snprintf(out + n, sz - n, ";dumpable=%s;may=T:%s,R:%s,W:%s",
+                              p->dumpable < 0 ? "unknown" : p->dumpable ? "yes" : "no",
+                              may[r->signal], may[r->read], may[r->write]);
+    if (n < sz && (r->signal == LX_MAY_UNKNOWN || r->read == LX_MAY_UNKNOWN ||
+                   r->write == LX_MAY_UNKNOWN))
+        snprintf(out + n, sz - n, ";may_why=%s", r->why);
 }
 
 static int commit_pds(lx_ctx *c, osm_lx_proc *p)
