@@ -40,8 +40,9 @@ U2=$!; LX_PIDS+=($U2)
 mkfifo strict_in
 "$HELPERS/linux_sandbox" --strict <strict_in >/dev/null 2>&1 & ST=$!; LX_PIDS+=($ST)
 
-# cgroup DIR-NAME CONTROLLER FILE VALUE: a child cgroup with a limit, v1 or v2;
-# prints its directory (empty when this machine has no such controller).
+# cgroup CONTROLLER FILE VALUE NAME: a child cgroup with a limit, v1 or v2,
+# added to CGS (removed at exit) and to `dirs` (the caller's); nothing when
+# this machine has no such controller.
 cgroup() {
     local ctl=$1 file=$2 val=$3 name=$4 base
     if [ -d "/sys/fs/cgroup/$ctl" ]; then
@@ -52,22 +53,25 @@ cgroup() {
         return 0
     fi
     base=${base%/}
-    mkdir -p "$base/$name" && echo "$val" >"$base/$name/$file" && CGS+=("$base/$name") &&
-        echo "$base/$name"
+    mkdir -p "$base/$name" || fail "cannot create cgroup $base/$name"
+    CGS+=("$base/$name")
+    echo "$val" >"$base/$name/$file" || fail "cannot set $file in $base/$name"
+    dirs+=("$base/$name")
 }
 
-# container NAME LIMITED: a sleep in its own namespaces; LIMITED=1 puts it in
-# pids (pids.max=64) and memory (128 MiB) cgroups first.  Prints the sleep's pid.
+# container NAME LIMITED: a process in its own namespaces (uid 0 inside is
+# 100000 outside); LIMITED=1 puts it in pids (pids.max=64) and memory
+# (128 MiB) cgroups first.  Sets CPID to its pid (not $(...): the pids to
+# kill at the end must be recorded in this shell).
 container() {
     local name=$1 limited=$2 dirs=()
     if [ "$limited" = 1 ]; then
-        d=$(cgroup pids pids.max 64 "osm_fid_$$_$name") && [ -n "$d" ] && dirs+=("$d")
+        cgroup pids pids.max 64 "osm_fid_$$_$name"
         if [ -d /sys/fs/cgroup/memory ]; then
-            d=$(cgroup memory memory.limit_in_bytes 134217728 "osm_fid_$$_$name")
+            cgroup memory memory.limit_in_bytes 134217728 "osm_fid_$$_$name"
         else
-            d=$(cgroup memory memory.max 134217728 "osm_fid_$$_$name")
+            cgroup memory memory.max 134217728 "osm_fid_$$_$name"
         fi
-        [ -n "$d" ] && dirs+=("$d")
     fi
     bash -c 'for d in "$@"; do echo $$ >"$d/cgroup.procs" || exit 1; done
              exec "$0" --container' "$HELPERS/linux_sandbox" "${dirs[@]}" </dev/null >"pid_$name" 2>&1 &
@@ -77,12 +81,13 @@ container() {
     read -r s <"pid_$name"
     [ -d "/proc/$s" ] || fail "container $name did not start: $(cat "pid_$name")"
     LX_PIDS+=($s)
-    echo "$s"
+    CPID=$s
 }
 HAVE_PIDS=0
 { [ -d /sys/fs/cgroup/pids ] || grep -qw pids /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; } &&
     HAVE_PIDS=1
-CA=$(container a 1); CB=$(container b 1); DA=$(container c 0); DB=$(container d 0)
+container a 1; CA=$CPID; container b 1; CB=$CPID
+container c 0; DA=$CPID; container d 0; DB=$CPID
 
 exec 3>strict_in        # opened last (nobody else inherits it); keeps its read(2) blocked
 for _ in $(seq 1 100); do grep -q '^Seccomp:.*1' /proc/$ST/status && break; sleep 0.05; done

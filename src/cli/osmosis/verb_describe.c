@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "describe.h"
 #include "../../extract/linux/linux.h"
 
 static const char help[] =
@@ -43,19 +44,6 @@ static const char *extra_get(const char *extra, const char *key, char *buf, size
     return buf;
 }
 
-/* The space of a type-name prefix that pd holds (first found), or OSM_NONE. */
-static osm_id held_space(const osm_store *s, osm_id pd, const char *type)
-{
-    for (osm_id e = osm_store_first_out(s, pd); e != OSM_NONE; e = osm_store_next_out(s, e)) {
-        osm_edge ed;
-        osm_store_edge(s, e, &ed);
-        if (ed.kind == OSM_HOLD && osm_node_kind(s, ed.to) == OSM_SPACE &&
-            !strcmp(osm_node_data_name(s, ed.to), type))
-            return ed.to;
-    }
-    return OSM_NONE;
-}
-
 static const char *const ns_kinds[] = { "cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts" };
 
 static void describe_namespaces(const osm_store *s, osm_id pd, osm_json *j, FILE *f)
@@ -71,8 +59,8 @@ static void describe_namespaces(const osm_store *s, osm_id pd, osm_json *j, FILE
         snprintf(type, sizeof type, "NS_%s", ns_kinds[i]);
         for (char *t = type + 3; *t; t++)
             *t = (char)(*t - 32);
-        osm_id mine = held_space(s, pd, type);
-        osm_id theirs = init != OSM_NONE ? held_space(s, init, type) : OSM_NONE;
+        osm_id mine = dsc_space_of(s, pd, type);
+        osm_id theirs = init != OSM_NONE ? dsc_space_of(s, init, type) : OSM_NONE;
         const char *rel = mine == OSM_NONE ? "unknown"
                           : theirs == OSM_NONE ? "PID 1's not known"
                           : mine == theirs ? "shared with PID 1" : "own (not PID 1's)";
@@ -100,24 +88,23 @@ static void describe_cgroups(const osm_store *s, osm_id pd, osm_json *j, FILE *f
         osm_json_begin_array(j);
     } else
         fprintf(f, "cgroups:\n");
-    for (osm_id e = osm_store_first_out(s, pd); e != OSM_NONE; e = osm_store_next_out(s, e)) {
-        osm_edge ed;
-        osm_store_edge(s, e, &ed);
-        if (ed.kind != OSM_HOLD || strcmp(osm_node_data_name(s, ed.to), "CGROUP"))
-            continue;
-        const char *x = osm_node_extra(s, ed.to), *lim = x;
+    osm_id *cg = NULL;
+    size_t n = dsc_spaces_of(s, pd, "CGROUP", &cg);
+    for (size_t i = 0; i < n; i++) {
+        const char *x = osm_node_extra(s, cg[i]), *lim = x;
         for (int k = 0; k < 2 && lim; k++)      /* skip hierarchy= and path= */
             lim = strchr(lim, ';') ? strchr(lim, ';') + 1 : NULL;
         if (j) {
             osm_json_begin_object(j);
             osm_json_key(j, "id");
-            osm_json_string(j, osm_node_id(s, ed.to));
+            osm_json_string(j, osm_node_id(s, cg[i]));
             osm_json_key(j, "limits");
             osm_json_string(j, lim ? lim : "");
             osm_json_end_object(j);
         } else
-            fprintf(f, "  %s%s%s\n", osm_node_id(s, ed.to), lim ? "  " : "", lim ? lim : "");
+            fprintf(f, "  %s%s%s\n", osm_node_id(s, cg[i]), lim ? "  " : "", lim ? lim : "");
     }
+    free(cg);
     if (j)
         osm_json_end_array(j);
 }
@@ -263,10 +250,12 @@ static int describe_json(osm_query *q, osm_id pd, const pd_facts *x)
     json_str(&j, "name", osm_node_data_name(s, pd));
     describe_namespaces(s, pd, &j, stdout);
     json_str(&j, "no_new_privs", x->nnp);
+    dsc_pools(s, pd, &j, stdout);
     json_str(&j, "seccomp", x->sec);
     if (describe_tcb(q, pd, &j, stdout) < 0)
         return -1;
     json_str(&j, "uid", x->uid);
+    dsc_uncertain(s, pd, &j, stdout);
     if (describe_list(q, pd, 'f', &j, stdout) < 0 || describe_list(q, pd, 'm', &j, stdout) < 0)
         return -1;
     osm_json_end_object(&j);
@@ -288,9 +277,11 @@ static int describe_text(osm_query *q, osm_id pd, const pd_facts *x)
     describe_namespaces(s, pd, NULL, f);
     describe_cgroups(s, pd, NULL, f);
     if (describe_list(q, pd, 'm', NULL, f) < 0 || describe_list(q, pd, 'f', NULL, f) < 0 ||
-        describe_list(q, pd, 'c', NULL, f) < 0 || describe_tcb(q, pd, NULL, f) < 0)
+        describe_list(q, pd, 'c', NULL, f) < 0)
         return -1;
-    return 0;
+    dsc_uncertain(s, pd, NULL, f);
+    dsc_pools(s, pd, NULL, f);
+    return describe_tcb(q, pd, NULL, f);
 }
 
 static int run(int argc, char **argv)

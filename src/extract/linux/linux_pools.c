@@ -54,7 +54,7 @@ static const lx_pool_def pool_defs[POOL_COUNT] = {
     [POOL_PID] = { "pid", "POOL_PID", LX_POOL_CGROUP, "pids", "pids.max", "pids.max",
                    "pid table (kernel.pid_max, kernel.threads-max)" },
     [POOL_FILE] = { "file", "POOL_FILE", LX_POOL_GLOBAL, NULL, NULL, NULL,
-                    "open-file table (fs.file-max; RLIMIT_NOFILE bounds one process only)" },
+                    "open-file table (fs.file-max, RLIMIT_NOFILE bounds one process only)" },
     [POOL_MEM] = { "mem", "POOL_MEM", LX_POOL_CGROUP, "memory", "memory.limit_in_bytes",
                    "memory.max", "physical memory (MemTotal)" },
     [POOL_INOTIFY] = { "inotify", "POOL_INOTIFY", LX_POOL_USERNS_UID, NULL, NULL, NULL,
