@@ -83,18 +83,30 @@ $(BUILD)/osmosis.pc: scripts/osmosis.pc.in Makefile
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' $< > $@
 
+# What installs the build-time packages (a test replaces it with a stub).
+DEPS_CMD ?= scripts/deps.sh
 deps:
-	@scripts/deps.sh
+	@$(DEPS_CMD)
 
-check: deps
+# demo, check, bench and fuzz install the packages first and only then build,
+# in a sub-make of a later recipe line: a prerequisite list (`demo: deps all`)
+# would not order the two under -j, and nothing may compile before the
+# headers exist.  Every install-time fact (pkg-config) is read by recipes,
+# never while make parses (tests/cli/test_fresh_make.sh checks both).
+check:
+	$(MAKE) deps
 	$(MAKE) all tests BUILD=build
 	$(MAKE) all tests BUILD=build/asan SAN=1
 	SHARED=$(SHARED) tests/run.sh build build/asan
 
-demo: deps all
+demo:
+	$(MAKE) deps
+	$(MAKE) all
 	@SHARED=$(SHARED) BUILD=$(BUILD) scripts/demo.sh
 
-bench: deps all
+bench:
+	$(MAKE) deps
+	$(MAKE) all
 	@SHARED=$(SHARED) BUILD=$(BUILD) bench/run.sh
 
 # libFuzzer needs clang; fuzz/fuzz_NAME.c becomes build/fuzz/fuzz_NAME.
@@ -104,7 +116,9 @@ FUZZ_LIBSRC := $(LIB_SRC) $(sort $(wildcard src/extract/*/*parse*.c))
 build/fuzz/%: fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIBSRC) $(OSMOSIS_LDLIBS) -lm
-fuzz: deps $(FUZZ_BIN)
+fuzz:
+	$(MAKE) deps
+	$(MAKE) $(FUZZ_BIN)
 	@FUZZ_TIME=$(FUZZ_TIME) scripts/fuzz.sh $(FUZZ_BIN)
 
 install: all
