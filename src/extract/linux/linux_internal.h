@@ -71,6 +71,7 @@ typedef struct osm_lx_proc {
     osm_id *pd;                     /* committed PD node per thread (or one) */
     size_t n_pd;
     bool fds_denied, maps_denied;
+    char *cwd, *root;               /* readlink of cwd and root; NULL unreadable */
 } osm_lx_proc;
 
 typedef struct lx_mount_table lx_mount_table;
