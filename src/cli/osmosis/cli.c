@@ -1,5 +1,6 @@
 /* Helpers shared by the osmosis verbs. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,33 @@ void cli_out_abort(cli_out *o)
     free(o->path);
     free(o->tmp);
     memset(o, 0, sizeof *o);
+}
+
+char *cli_helper_path(const char *name)
+{
+    char self[PATH_MAX], *p = NULL;
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return NULL;
+    self[n] = 0;
+    char *slash = strrchr(self, '/');
+    if (slash)
+        *slash = 0;
+    if (asprintf(&p, "%s/%s", self, name) < 0)
+        return NULL;
+    if (access(p, X_OK) == 0)
+        return p;
+    char *alt;
+    if (asprintf(&alt, "%s/../libexec/osmosis/%s", self, name) < 0)
+        return p;
+    if (access(alt, X_OK) != 0) {
+        free(alt);
+        return p;               /* the message about it names the usual place */
+    }
+    char *real = realpath(alt, NULL);
+    free(alt);
+    free(p);
+    return real;
 }
 
 int cli_usage_error(const char *verb, const char *fmt, ...)

@@ -91,6 +91,11 @@ int cli_state_summary(const char *verb, const osm_store *s, const char *path,
 int cli_state_format_parse(const char *name);
 #define CLI_STATE_FORMATS "csv, json, graphml, dot"
 
+/* A helper program of osmosis (osmosis-static): next to this binary (build/
+ * bin), else in ../libexec/osmosis relative to it (make install).  malloc'd;
+ * NULL when out of memory or /proc/self/exe is unreadable. */
+char *cli_helper_path(const char *name);
+
 /* Print "osmosis VERB: message" to stderr and return CLI_USAGE. */
 int cli_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -91,15 +91,7 @@ static char *default_kernel(void)
 /* osmosis-static next to the running binary. */
 static char *default_guest_osmosis(void)
 {
-    char self[PATH_MAX], *p;
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0)
-        return NULL;
-    self[n] = 0;
-    char *slash = strrchr(self, '/');
-    if (slash)
-        *slash = 0;
-    return asprintf(&p, "%s/osmosis-static", self) < 0 ? NULL : p;
+    return cli_helper_path("osmosis-static");
 }
 
 /* KVM when /dev/kvm opens and the CPU does not say it is virtualised: a
