@@ -5,13 +5,21 @@
 #   make check      the full test suite, plain and again under ASan+UBSan
 #   make bench      benchmarks (not part of check)
 #   make fuzz       libFuzzer targets (FUZZ_TIME seconds each, default 60)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib
 #
 # Components add themselves through mk/*.mk fragments (one per component,
 # owned by it) so that the core rules here stay small.
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
+# Libraries and osmosis.pc; a multiarch system gives e.g.
+# LIBDIR=$(PREFIX)/lib/x86_64-linux-gnu.  Helpers go to LIBEXECDIR, which the
+# programs find relative to themselves (../libexec/osmosis), so it follows
+# PREFIX and is not a setting of its own.
+LIBDIR  ?= $(PREFIX)/lib
+LIBEXECDIR = $(PREFIX)/libexec/osmosis
+MANDIR  ?= $(PREFIX)/share/man
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
 CC      ?= cc
 SHARED  ?= $(abspath ../shared)
 FUZZ_TIME ?= 60
@@ -81,20 +89,32 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_ARCHIVES) $(TEST_EXTRA_OBJ)
 
 $(BUILD)/osmosis.pc: scripts/osmosis.pc.in Makefile
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' $< > $@
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|0.1.0|g' $< > $@
 
+# What installs the build-time packages (a test replaces it with a stub).
+DEPS_CMD ?= scripts/deps.sh
 deps:
-	@scripts/deps.sh
+	@$(DEPS_CMD)
 
-check: deps
+# demo, check, bench and fuzz install the packages first and only then build,
+# in a sub-make of a later recipe line: a prerequisite list (`demo: deps all`)
+# would not order the two under -j, and nothing may compile before the
+# headers exist.  Every install-time fact (pkg-config) is read by recipes,
+# never while make parses (tests/cli/test_fresh_make.sh checks both).
+check:
+	$(MAKE) deps
 	$(MAKE) all tests BUILD=build
 	$(MAKE) all tests BUILD=build/asan SAN=1
 	SHARED=$(SHARED) tests/run.sh build build/asan
 
-demo: deps all
+demo:
+	$(MAKE) deps
+	$(MAKE) all
 	@SHARED=$(SHARED) BUILD=$(BUILD) scripts/demo.sh
 
-bench: deps all
+bench:
+	$(MAKE) deps
+	$(MAKE) all
 	@SHARED=$(SHARED) BUILD=$(BUILD) bench/run.sh
 
 # libFuzzer needs clang; fuzz/fuzz_NAME.c becomes build/fuzz/fuzz_NAME.
@@ -104,18 +124,29 @@ FUZZ_LIBSRC := $(LIB_SRC) $(sort $(wildcard src/extract/*/*parse*.c))
 build/fuzz/%: fuzz/%.c $(FUZZ_LIBSRC)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIBSRC) $(OSMOSIS_LDLIBS) -lm
-fuzz: deps $(FUZZ_BIN)
+fuzz:
+	$(MAKE) deps
+	$(MAKE) $(FUZZ_BIN)
 	@FUZZ_TIME=$(FUZZ_TIME) scripts/fuzz.sh $(FUZZ_BIN)
 
+# The commands people type go to bin; the programs they start (PD programs,
+# kv-linux, the guest's static osmosis) to LIBEXECDIR.
+INSTALL_CMDS    := $(OSMOSIS) $(BUILD)/bin/cellulos
+INSTALL_HELPERS := $(filter-out $(INSTALL_CMDS),$(filter $(BUILD)/bin/%,$(BINS)))
 install: all
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/osmosis $(DESTDIR)$(PREFIX)/bin
-	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libosmosis.so.0
-	ln -sf libosmosis.so.0 $(DESTDIR)$(PREFIX)/lib/libosmosis.so
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(PREFIX)/include/osmosis \
+	    $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(COMPLETIONDIR)
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libosmosis.so.0
+	ln -sf libosmosis.so.0 $(DESTDIR)$(LIBDIR)/libosmosis.so
 	install -m 644 include/osmosis/*.h $(DESTDIR)$(PREFIX)/include/osmosis/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' scripts/osmosis.pc.in \
-	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/osmosis.pc
-	install -m 755 $(filter $(BUILD)/bin/%,$(BINS)) $(DESTDIR)$(PREFIX)/bin/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@VERSION@|0.1.0|g' \
+	    scripts/osmosis.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/osmosis.pc
+	install -m 755 $(INSTALL_CMDS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 755 $(INSTALL_HELPERS) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(COMPLETIONS) $(DESTDIR)$(COMPLETIONDIR)/
 
 clean:
 	rm -rf build

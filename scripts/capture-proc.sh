@@ -3,7 +3,8 @@
 # or tests:  scripts/capture-proc.sh DIR [PID...]   (default: every process)
 #
 # Copies per process status, stat, cgroup, maps, mountinfo, the ns/ and fd/
-# links (as symlinks with the same targets), fdinfo/ and task/*/comm, plus
+# links and cwd, root (as symlinks with the same targets), fdinfo/ and
+# task/*/comm, plus
 # /proc/iomem and the YAMA ptrace scope.  Frames (pagemap) cannot be copied:
 # an extraction of a capture has no MO resources.  Run as root to see every
 # process; processes that exit while copying are left out.
@@ -42,6 +43,9 @@ for pid in "${pids[@]}"; do
     done
     copy_links "$src/ns" "$tmp/ns"
     copy_links "$src/fd" "$tmp/fd"
+    for l in cwd root; do
+        t=$(readlink "$src/$l" 2>/dev/null) && ln -sfn "$t" "$tmp/$l"
+    done
     mkdir -p "$tmp/fdinfo"
     for i in "$src"/fdinfo/*; do
         [ -e "$i" ] && cat "$i" >"$tmp/fdinfo/$(basename "$i")" 2>/dev/null

@@ -16,8 +16,10 @@
 /* Root task side: acquire / release what the layer keeps open. */
 void cel_plat_init(void);
 void cel_plat_fini(void);
-/* The path of `name` next to this program's binary (where the PD programs
- * and tools live); name "" gives the directory itself. */
+/* The path of helper `name` (a PD program, kv-linux, osmosis...): next to
+ * this program's binary (build/bin), or else in ../libexec/osmosis relative
+ * to it when it is there (an installed tree); name "" gives the directory
+ * of the PD programs itself.  Root task only (PDs may not stat). */
 void cel_plat_sibling(const char *name, char *buf, size_t len);
 
 /* ---- messages with an optional handle ----------------------------------- */

@@ -411,10 +411,21 @@ int cel_plat_deny_one(int listener, pid_t *pid, char *name, size_t name_len)
 
 void cel_plat_sibling(const char *name, char *buf, size_t len)
 {
-    char exe[PATH_MAX];
+    char exe[PATH_MAX], alt[PATH_MAX + 32], real[PATH_MAX];
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
     exe[k > 0 ? k : 0] = '\0';
     const char *dir = k > 0 ? dirname(exe) : ".";
+    /* In build/bin everything sits together; `make install` puts the helper
+     * programs in PREFIX/libexec/osmosis and the commands in PREFIX/bin.
+     * The PD programs' directory ("") is found by one of them. */
+    const char *probe = *name ? name : "cel-hello";
+    snprintf(buf, len, "%s/%s", dir, probe);
+    snprintf(alt, sizeof alt, "%s/../libexec/osmosis", dir);
+    if (access(buf, X_OK) != 0 && realpath(alt, real)) {
+        snprintf(alt, sizeof alt, "%s/%s", real, probe);
+        if (access(alt, X_OK) == 0)
+            dir = real;
+    }
     if (*name)
         snprintf(buf, len, "%s/%s", dir, name);
     else

@@ -60,11 +60,38 @@ const cel_scenario *cel_scenario_find(const char *name)
     return cel_scenario_kv_find(name);
 }
 
-void cel_scenario_list(FILE *f)
+void cel_scenario_each(cel_scenario_fn fn, void *ctx)
 {
     for (size_t i = 0; i < sizeof scenarios / sizeof *scenarios; i++)
-        fprintf(f, "  %-8s %s\n", scenarios[i].name, scenarios[i].summary);
-    cel_scenario_kv_list(f);
+        fn(scenarios[i].name, scenarios[i].summary, ctx);
+    cel_scenario_kv_each(fn, ctx);
+}
+
+static void widest_name(const char *name, const char *summary, void *ctx)
+{
+    (void)summary;
+    size_t *w = ctx;
+    if (strlen(name) > *w)
+        *w = strlen(name);
+}
+
+typedef struct list_line {
+    FILE *f;
+    int width;
+} list_line;
+
+static void print_line(const char *name, const char *summary, void *ctx)
+{
+    const list_line *l = ctx;
+    fprintf(l->f, "  %-*s  %s\n", l->width, name, summary);
+}
+
+void cel_scenario_list(FILE *f)
+{
+    size_t w = 0;
+    cel_scenario_each(widest_name, &w);     /* one column, however long a name grows */
+    list_line l = { f, (int)w };
+    cel_scenario_each(print_line, &l);
 }
 
 int cel_count_fds(int *memfds)

@@ -12,6 +12,12 @@ typedef struct cel_scenario {
 } cel_scenario;
 
 const cel_scenario *cel_scenario_find(const char *name);
+/* Every scenario `cellulos run` knows, in `cellulos list` order: fn(name,
+ * summary, ctx) for each (the kv ones after the built-in ones). */
+typedef void (*cel_scenario_fn)(const char *name, const char *summary, void *ctx);
+void cel_scenario_each(cel_scenario_fn fn, void *ctx);
+/* The list as `cellulos list` prints it: "  NAME  summary", the summaries in
+ * one column whatever the names' lengths. */
 void cel_scenario_list(FILE *f);
 /* Run it to completion; 0 when every check passed, 1 otherwise. */
 int cel_scenario_run(cel_root *r, const cel_scenario *sc, const char *dump_path);

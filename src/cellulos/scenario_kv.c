@@ -58,11 +58,11 @@ const cel_scenario *cel_scenario_kv_find(const char *name)
     return NULL;
 }
 
-void cel_scenario_kv_list(FILE *f)
+void cel_scenario_kv_each(cel_scenario_fn fn, void *ctx)
 {
     for (size_t i = 0; i < sizeof kv_scenarios / sizeof *kv_scenarios; i++)
-        fprintf(f, "  %-12s %s\n", kv_scenarios[i].name, kv_scenarios[i].summary);
-    fprintf(f, "  %-12s %s\n", "kv005", "HighJMP: unsupported on Linux (says why, exit 3)");
+        fn(kv_scenarios[i].name, kv_scenarios[i].summary, ctx);
+    fn("kv005", "HighJMP: unsupported on Linux (says why, exit 3)", ctx);
 }
 
 const char *cel_scenario_kv_unsupported(const char *name)

@@ -11,7 +11,8 @@
 #define CEL_EXIT_UNSUPPORTED 3
 
 const cel_scenario *cel_scenario_kv_find(const char *name);
-void cel_scenario_kv_list(FILE *f);
+/* fn(name, summary, ctx) for each kv scenario, kv005 (unsupported) last. */
+void cel_scenario_kv_each(cel_scenario_fn fn, void *ctx);
 /* Why a scenario is not supported, or NULL when it is. */
 const char *cel_scenario_kv_unsupported(const char *name);
 /* The names `cellulos compare` runs, in order, NULL-terminated. */

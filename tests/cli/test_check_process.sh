@@ -2,13 +2,20 @@
 # osmosis check and process from the command line: exit codes, JSON, errors.
 source "$TOP/tests/cli/lib.sh"
 
-# The real dump breaks rules 2, 3 and 4: warnings (exit 0), errors with --strict (exit 1).
-expect_status 0 "$OSMOSIS" check "$GPIKV"
+# The real dump breaks rules 2, 3 and 4: exit 1 on any violation (warnings
+# by default, errors with --strict); --warn-only reports them and exits 0.
+expect_status 1 "$OSMOSIS" check "$GPIKV"
 expect_contains "$out" "14 violations (rule 2: 1, rule 3: 1, rule 4: 12)"
-expect_contains "$err" "rule 3: RESOURCE_SPACE MO_SPACE_4 is held by no PD"
+expect_contains "$err" "warning: rule 3: RESOURCE_SPACE MO_SPACE_4 is held by no PD"
+expect_status 0 "$OSMOSIS" check --warn-only "$GPIKV"
+expect_contains "$out" "14 violations (rule 2: 1, rule 3: 1, rule 4: 12); --warn-only: exit 0"
 expect_status 1 "$OSMOSIS" check --strict "$GPIKV"
 expect_contains "$err" "error: rule 2: resource PCPU_1_0 of type PCPU is drawn from space VCPU_SPACE_5"
-expect_status 0 "$OSMOSIS" check --json --rule 4 "$GPIKV"
+expect_status 2 "$OSMOSIS" check --strict --warn-only "$GPIKV"
+expect_contains "$err" "exclude each other"
+# A rule that holds on the dump: exit 0 without --warn-only.
+expect_status 0 "$OSMOSIS" check --rule 1 "$GPIKV"
+expect_status 1 "$OSMOSIS" check --json --rule 4 "$GPIKV"
 expect_contains "$out" '"4": 12'
 expect_contains "$out" '"ok": false'
 /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d["violations"])==12' <<<"$out" \

@@ -35,6 +35,15 @@ mkdir mine && echo keep > mine/notes.txt
 expect_status 2 "$OSMOSIS" export "$GPIKV" --format neo4j -o mine
 expect_contains "$err" "not a neo4j export"
 expect_eq "$(cat mine/notes.txt)" keep
+# DIR/ names the same folder as DIR, new or existing and empty (README tour).
+expect_status 0 "$OSMOSIS" export "$GPIKV" --format neo4j -o slash/
+expect_status 0 $CHECK neo4j slash g.csv
+mkdir empty
+expect_status 0 "$OSMOSIS" export "$GPIKV" --format neo4j -o empty/
+expect_status 0 $CHECK neo4j empty g.csv
+expect_status 0 "$OSMOSIS" export "$GPIKV" --format neo4j -o empty//
+expect_status 2 "$OSMOSIS" export "$GPIKV" --format neo4j -o mine/
+expect_contains "$err" "not a neo4j export"
 expect_status 2 "$OSMOSIS" export "$GPIKV" --format neo4j
 expect_contains "$err" "-o DIR"
 expect_status 2 "$OSMOSIS" export "$GPIKV" --format neo4j -o /nonexistent/neo

@@ -41,7 +41,8 @@ f1=$(reach s.csv "PD_$S1" R FILE | grep -c .)
 
 # describe names the sharer in words, and the TCB sizes
 expect_status 0 "$OSMOSIS" describe s.csv "PD_$P"
-expect_contains "$out" "writable memory shared with: PD_$C (linux_share)"
+expect_contains "$out" "writable memory shared with:
+  PD_$C (linux_share) via "
 expect_contains "$out" "TCB size: A="
 expect_status 0 "$OSMOSIS" describe s.csv "PD_$S1"
 expect_contains "$out" "writable memory shared with: nobody"

@@ -1,5 +1,6 @@
 /* Helpers shared by the osmosis verbs. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,57 @@ int cli_write_csv(const osm_store *s, const char *path)
     return cli_write_state(s, path, OSM_EXPORT_CSV);
 }
 
+/* One key of the summary: a count, or one of the strings (str; NULL value
+ * with is_str prints null). */
+typedef struct summary_key {
+    const char *key, *str;
+    uint64_t value;
+    bool is_str;
+} summary_key;
+
+static int cmp_summary_key(const void *a, const void *b)
+{
+    return strcmp(((const summary_key *)a)->key, ((const summary_key *)b)->key);
+}
+
+int cli_state_summary(const char *verb, const osm_store *s, const char *path,
+                      osm_export_format fmt, const cli_count *extra, size_t n_extra)
+{
+    bool to_file = path && strcmp(path, "-");
+    if (to_file && cli_write_state(s, path, fmt) < 0)
+        return CLI_USAGE;
+    summary_key k[16] = {
+        { .key = "edges", .value = osm_store_edge_count(s) },
+        { .key = "format", .str = osm_export_format_name(fmt), .is_str = true },
+        { .key = "nodes", .value = osm_store_node_count(s) },
+        { .key = "output", .str = to_file ? path : NULL, .is_str = true },
+        { .key = "verb", .str = verb, .is_str = true },
+    };
+    size_t n = 5;
+    for (size_t i = 0; i < n_extra && n < sizeof k / sizeof k[0]; i++)
+        k[n++] = (summary_key){ .key = extra[i].key, .value = extra[i].value };
+    qsort(k, n, sizeof k[0], cmp_summary_key);
+    osm_json j;
+    osm_json_init(&j, stdout, false);
+    osm_json_begin_object(&j);
+    for (size_t i = 0; i < n; i++) {
+        osm_json_key(&j, k[i].key);
+        if (!k[i].is_str)
+            osm_json_uint(&j, k[i].value);
+        else if (k[i].str)
+            osm_json_string(&j, k[i].str);
+        else
+            osm_json_null(&j);
+    }
+    osm_json_end_object(&j);
+    osm_json_finish(&j);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "osmosis %s: write error on stdout: %s\n", verb, strerror(errno));
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
 int cli_state_format_parse(const char *name)
 {
     int f = osm_export_format_parse(name);
@@ -188,6 +240,33 @@ void cli_out_abort(cli_out *o)
     free(o->path);
     free(o->tmp);
     memset(o, 0, sizeof *o);
+}
+
+char *cli_helper_path(const char *name)
+{
+    char self[PATH_MAX], *p = NULL;
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0)
+        return NULL;
+    self[n] = 0;
+    char *slash = strrchr(self, '/');
+    if (slash)
+        *slash = 0;
+    if (asprintf(&p, "%s/%s", self, name) < 0)
+        return NULL;
+    if (access(p, X_OK) == 0)
+        return p;
+    char *alt;
+    if (asprintf(&alt, "%s/../libexec/osmosis/%s", self, name) < 0)
+        return p;
+    if (access(alt, X_OK) != 0) {
+        free(alt);
+        return p;               /* the message about it names the usual place */
+    }
+    char *real = realpath(alt, NULL);
+    free(alt);
+    free(p);
+    return real;
 }
 
 int cli_usage_error(const char *verb, const char *fmt, ...)

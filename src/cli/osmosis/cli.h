@@ -73,9 +73,28 @@ int cli_write_csv(const osm_store *s, const char *path);
 /* The same in any single-file format: csv, json (networkx node-link),
  * graphml or dot.  0, or -1 with a message printed; nothing is left behind. */
 int cli_write_state(const osm_store *s, const char *path, osm_export_format fmt);
+/* --json of a verb that builds a state (gen, extract, vm run): write the
+ * state to `path` when one was given with -o (not to stdout, which carries
+ * the summary), then print one object with "edges", "format", "nodes",
+ * "output" (null when not written), "verb" and the caller's counts, keys in
+ * sorted order.  CLI_OK, or CLI_USAGE when the state could not be written. */
+typedef struct cli_count {
+    const char *key;
+    uint64_t value;
+} cli_count;
+int cli_state_summary(const char *verb, const osm_store *s, const char *path,
+                      osm_export_format fmt, const cli_count *extra, size_t n_extra);
+#define CLI_JSON_SUMMARY_HELP \
+    "      --json         print a JSON summary to stdout instead of the state\n" \
+    "                     (with -o FILE the state still goes to FILE)\n"
 /* Parse a single-file format name for --format; -1 when unknown. */
 int cli_state_format_parse(const char *name);
 #define CLI_STATE_FORMATS "csv, json, graphml, dot"
+
+/* A helper program of osmosis (osmosis-static): next to this binary (build/
+ * bin), else in ../libexec/osmosis relative to it (make install).  malloc'd;
+ * NULL when out of memory or /proc/self/exe is unreadable. */
+char *cli_helper_path(const char *name);
 
 /* Print "osmosis VERB: message" to stderr and return CLI_USAGE. */
 int cli_usage_error(const char *verb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

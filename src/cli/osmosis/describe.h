@@ -17,13 +17,14 @@ size_t dsc_spaces_of(const osm_store *s, osm_id pd, const char *prefix, osm_id *
 
 /* "exhaustible kernel pools shared with other processes": each POOL_*
  * space pd draws from, its limit and use, and who else draws from it.
- * JSON (when j) as member "pools": [{pool, what, limit, used, binds,
- * shared_with}]. */
+ * JSON (when j): the value [{pool, what, limit, used, binds, shared_with}]
+ * (the caller writes the key). */
 void dsc_pools(const osm_store *s, osm_id pd, osm_json *j, FILE *f);
 
 /* "uncertain": what seccomp leaves pd when the filter could not be decided,
- * and every control edge to or from pd whose EXTRA says uncertain=.  JSON
- * member "uncertain": {seccomp, control: [{from, to, perms, why}]}. */
+ * and every control edge to or from pd whose EXTRA says uncertain=, grouped
+ * by perms and reason.  JSON: the value {seccomp, control: [{to|from: [...],
+ * perms, why}]}. */
 void dsc_uncertain(const osm_store *s, osm_id pd, osm_json *j, FILE *f);
 
 #endif

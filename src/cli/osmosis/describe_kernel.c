@@ -124,7 +124,6 @@ void dsc_pools(const osm_store *s, osm_id pd, osm_json *j, FILE *f)
     osm_id *sp = NULL;
     size_t n = dsc_spaces_of(s, pd, "POOL_", &sp);
     if (j) {
-        osm_json_key(j, "pools");
         osm_json_begin_array(j);
     } else {
         fprintf(f, "exhaustible kernel pools shared with other processes:%s\n",
@@ -249,7 +248,6 @@ void dsc_uncertain(const osm_store *s, osm_id pd, osm_json *j, FILE *f)
     char why[160];
     field(osm_node_extra(s, pd), "may_why", why, sizeof why);
     if (j) {
-        osm_json_key(j, "uncertain");
         osm_json_begin_object(j);
         osm_json_key(j, "seccomp");
         why[0] ? osm_json_string(j, why) : osm_json_null(j);

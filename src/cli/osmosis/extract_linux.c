@@ -10,7 +10,7 @@
 
 static const char help_linux[] =
     "usage: osmosis extract linux [-o FILE] [--format F] [--pid P1,P2,... | --all]\n"
-    "                             [--threads] [--pages] [--no-phys] [--proc DIR]\n"
+    "                             [--threads] [--pages] [--no-phys] [--proc DIR] [--json]\n"
     "                             [--no-seccomp-read]\n"
     "\n"
     "Build a model state of the running Linux system from /proc (docs/linux.md):\n"
@@ -37,6 +37,8 @@ static const char help_linux[] =
     "      --no-seccomp-read  do not stop filtered processes to read their seccomp\n"
     "                     filters (PTRACE_SECCOMP_GET_FILTER, root only); what they\n"
     "                     may do to others is then marked uncertain\n"
+    CLI_JSON_SUMMARY_HELP
+    "                     (adds \"processes\", \"threads\", \"exited\", \"denied\")\n"
     "\n"
     "Processes are read by one thread per CPU (at most 8); the output does not\n"
     "depend on it.  OSMOSIS_LX_WORKERS=N sets the number of threads (1: serial).\n";
@@ -89,11 +91,12 @@ int osm_cli_extract_linux(int argc, char **argv)
         { "threads", no_argument, 0, 't' },      { "pages", no_argument, 0, 'P' },
         { "no-phys", no_argument, 0, 'n' },      { "proc", required_argument, 0, 'r' },
         { "no-seccomp-read", no_argument, 0, 'S' },
-        { "help", no_argument, 0, 'h' },         { 0, 0, 0, 0 } };
+        { "help", no_argument, 0, 'h' },         { "json", no_argument, 0, 'j' },
+        { 0, 0, 0, 0 } };
     osm_lx_opts lo = { .proc = "/proc", .live = true };
     const char *out = NULL, *pids = NULL;
     int format = OSM_EXPORT_CSV;
-    bool all = false;
+    bool all = false, json = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -107,6 +110,7 @@ int osm_cli_extract_linux(int argc, char **argv)
             break;
         case 'p': pids = optarg; break;
         case 'a': all = true; break;
+        case 'j': json = true; break;
         case 't': lo.threads = true; break;
         case 'P': lo.pages = true; break;
         case 'n': lo.no_phys = true; break;
@@ -131,7 +135,13 @@ int osm_cli_extract_linux(int argc, char **argv)
         osm_lx_report_print(&rep, stderr);
         if (pids && rep.processes == 0)
             fprintf(stderr, "osmosis extract linux: none of the requested processes exist\n");
-        st = cli_write_state(s, out, (osm_export_format)format) < 0 ? CLI_USAGE : CLI_OK;
+        const cli_count counts[] = { { "denied", rep.denied }, { "exited", rep.exited },
+                                     { "processes", rep.processes }, { "threads", rep.threads } };
+        if (json)
+            st = cli_state_summary("extract linux", s, out, (osm_export_format)format, counts,
+                                   sizeof counts / sizeof counts[0]);
+        else
+            st = cli_write_state(s, out, (osm_export_format)format) < 0 ? CLI_USAGE : CLI_OK;
     }
     osm_store_free(s);
     free(pv);

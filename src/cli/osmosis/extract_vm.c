@@ -12,7 +12,7 @@
 
 static const char help_vm[] =
     "usage: osmosis extract vm --qemu-pid PID --guest FILE [-o OUT] [--format F]\n"
-    "                          [--ram-path PATH] [--prefix P] [--unframed]\n"
+    "                          [--ram-path PATH] [--prefix P] [--unframed] [--json]\n"
     "\n"
     "Join a guest's model state (osmosis extract linux run inside the guest and\n"
     "shipped out by 'osmosis vm send') to the host's model of the QEMU process\n"
@@ -31,6 +31,8 @@ static const char help_vm[] =
     "  --ram-path PATH  guest RAM is memory-backend-file mem-path=PATH\n"
     "  --prefix P       prefix of guest IDs (default G_)\n"
     "  --unframed       FILE is plain CSV (truncation cannot be detected then)\n"
+    "  --json           print a JSON summary to stdout instead of the state\n"
+    "                   (with -o OUT the state still goes to OUT)\n"
     "\n"
     "A capture that is missing, truncated or garbled (bad length, checksum or\n"
     "end marker), or a guest CSV with an unusable row, is an error: exit 2 and\n"
@@ -107,7 +109,11 @@ int vm_cli_join_write(const vm_cli_join *j, const char *buf, size_t len, const c
             fprintf(stderr, "; %llu guest pages have no host frame (not in host RAM)",
                     (unsigned long long)rep.pages_unbacked);
         fputc('\n', stderr);
-        st = cli_write_state(out, j->out, (osm_export_format)j->format) < 0 ? CLI_USAGE : CLI_OK;
+        if (j->json)
+            st = cli_state_summary(j->verb ? j->verb : "extract vm", out, j->out,
+                                   (osm_export_format)j->format, NULL, 0);
+        else
+            st = cli_write_state(out, j->out, (osm_export_format)j->format) < 0 ? CLI_USAGE : CLI_OK;
     }
     osm_store_free(out);
     osm_store_free(g);
@@ -121,7 +127,7 @@ int osm_cli_extract_vm(int argc, char **argv)
         { "output", required_argument, 0, 'o' },   { "format", required_argument, 0, 'f' },
         { "ram-path", required_argument, 0, 'r' }, { "prefix", required_argument, 0, 'p' },
         { "unframed", no_argument, 0, 'u' },       { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 } };
+        { "json", no_argument, 0, 'j' },           { 0, 0, 0, 0 } };
     vm_cli_join j = { .format = OSM_EXPORT_CSV, .prefix = "G_" };
     const char *guest = NULL;
     int c;
@@ -147,6 +153,7 @@ int osm_cli_extract_vm(int argc, char **argv)
         case 'r': j.ram_path = optarg; break;
         case 'p': j.prefix = optarg; break;
         case 'u': j.unframed = true; break;
+        case 'j': j.json = true; break;
         case 'h': fputs(help_vm, stdout); return CLI_OK;
         default: fputs(help_vm, stderr); return CLI_USAGE;
         }

@@ -6,17 +6,20 @@
 #include "cli.h"
 
 static const char help[] =
-    "usage: osmosis check FILE [--strict] [--rule N] [--json] [--no-control] [--process]\n"
+    "usage: osmosis check FILE [--strict | --warn-only] [--rule N] [--json] [--no-control]\n"
+    "                          [--process]\n"
     "\n"
     "Verify the well-formedness rules of the model (MODEL.md section 1):\n"
     "  1 edge endpoints have allowed kinds      5 resource maps follow space maps\n"
     "  2 one SUBSET per resource, same type     6 nothing physical maps to virtual\n"
     "  3 every resource/space held by a PD      7 no MAP cycle, no SUBSET cycle\n"
     "  4 a REQUEST's target holds such a space\n"
-    "Violations are warnings (exit 0) unless --strict (exit 1).  Unusable input\n"
-    "rows count as problems under --strict too.\n"
+    "Exit status: 0 when every checked rule holds, 1 when any is violated (with\n"
+    "--warn-only: 0 all the same), 2 on a usage error or unreadable input.\n"
     "\n"
-    "      --strict      violations are errors: exit 1 when there is any\n"
+    "      --strict      report violations as errors, and unusable input rows\n"
+    "                    count as problems too (exit 1)\n"
+    "      --warn-only   violations are reported but exit 0 (a survey, not a gate)\n"
     "      --rule N      check rule N only (1..7)\n"
     "      --json        {\"file\":..,\"ok\":..,\"violations\":[{\"rule\":N,\"message\":..}],\"by_rule\":{..}}\n"
     "      --no-control  do not add ROOT_TASK control edges first\n"
@@ -36,9 +39,9 @@ static int run(int argc, char **argv)
         { "strict", no_argument, 0, 's' },     { "rule", required_argument, 0, 'r' },
         { "json", no_argument, 0, 'j' },       { "no-control", no_argument, 0, 'n' },
         { "process", no_argument, 0, 'p' },    { "help", no_argument, 0, 'h' },
-        { 0, 0, 0, 0 } };
+        { "warn-only", no_argument, 0, 'w' },  { 0, 0, 0, 0 } };
     cli_load_opts lo = { 0 };
-    bool json = false;
+    bool json = false, warn_only = false;
     int rule = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -52,12 +55,15 @@ static int run(int argc, char **argv)
         case 'j': json = true; break;
         case 'n': lo.no_control = true; break;
         case 'p': lo.process = true; break;
+        case 'w': warn_only = true; break;
         case 'h': fputs(help, stdout); return CLI_OK;
         default: fputs(help, stderr); return CLI_USAGE;
         }
     }
     if (optind != argc - 1)
         return cli_usage_error("check", "expected one FILE");
+    if (warn_only && lo.strict)
+        return cli_usage_error("check", "--strict and --warn-only exclude each other");
     cli_loaded l;
     int st = cli_load(argv[optind], &lo, &l);
     if (st == CLI_USAGE)
@@ -115,12 +121,14 @@ static int run(int argc, char **argv)
                     printf("%srule %d: %zu", sep, r, by_rule[r]);
                     sep = ", ";
                 }
-            printf(")%s\n", lo.strict ? "" : "; warnings only, --strict makes them errors");
+            printf(")%s\n", warn_only ? "; --warn-only: exit 0" : "");
         }
     }
     osm_diags_free(&d);
     cli_loaded_free(&l);
-    if (st == CLI_OK && lo.strict && n)
+    /* One rule for the exit status: any violation is a problem (exit 1),
+     * unless the caller only wants the survey (--warn-only). */
+    if (st == CLI_OK && n && !warn_only)
         st = CLI_PROBLEMS;
     return st;
 }

@@ -25,8 +25,9 @@ static const char help[] =
     "\n"
     "  -f, --format FORMAT  output format (required)\n"
     "  -o, --output OUT     output file (default: stdout) or, for neo4j, the\n"
-    "                       folder to create (required; a previous neo4j export\n"
-    "                       there is replaced, anything else is refused)\n"
+    "                       folder to create (required; DIR and DIR/ alike; an\n"
+    "                       empty folder or a previous neo4j export there is\n"
+    "                       replaced, anything else is refused)\n"
     "      --json           print a JSON summary of what was written to stdout\n"
     "      --no-control     do not add ROOT_TASK control edges\n"
     "      --process        apply the processing split first\n"
@@ -123,15 +124,23 @@ static int publish_dir(const char *tmp, const char *out)
 }
 
 /* Write the neo4j folder: all files into a fresh temporary folder next to
- * `out`, then one rename. */
-static int export_neo4j(const osm_store *s, const char *out)
+ * `out`, then one rename.  `out` may end in '/' ("neo4j/"): the folder is
+ * the same, but its temporary sibling must be named without the slash. */
+static int export_neo4j(const osm_store *s, const char *out_arg)
 {
-    char *tmp;
-    if (asprintf(&tmp, "%s.tmp.XXXXXX", out) < 0)
+    char *out = strdup(out_arg), *tmp;
+    if (!out)
         return CLI_USAGE;
+    for (size_t n = strlen(out); n > 1 && out[n - 1] == '/'; n--)
+        out[n - 1] = '\0';
+    if (asprintf(&tmp, "%s.tmp.XXXXXX", out) < 0) {
+        free(out);
+        return CLI_USAGE;
+    }
     if (!mkdtemp(tmp)) {
         fprintf(stderr, "osmosis export: cannot create %s: %s\n", out, strerror(errno));
         free(tmp);
+        free(out);
         return CLI_USAGE;
     }
     int r = 0;
@@ -143,6 +152,7 @@ static int export_neo4j(const osm_store *s, const char *out)
     if (r < 0)
         remove_neo4j_dir(tmp);
     free(tmp);
+    free(out);
     return r < 0 ? CLI_USAGE : CLI_OK;
 }
 

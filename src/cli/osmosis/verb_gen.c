@@ -9,7 +9,7 @@
 
 static const char help[] =
     "usage: osmosis gen --seed S --pds N --resources M [--shared PCT] [--servers K]\n"
-    "                   [-o FILE]\n"
+    "                   [-o FILE] [--json]\n"
     "\n"
     "Write a generated CellulOS CSV state: a ROOT_TASK holding physical memory\n"
     "(an MO space) and controlling every PD (HOLD RWT); per PD an address space\n"
@@ -20,7 +20,10 @@ static const char help[] =
     "(VMR, MO, ADS), clients to file servers (FILE) and file to block servers\n"
     "(BLOCK); some PDs control a child (HOLD T).  M is the approximate number of\n"
     "resources; the state is well-formed (every MODEL.md §1 rule holds).\n"
-    "The PRNG is splitmix64, so the output depends only on the arguments.\n";
+    "The PRNG is splitmix64, so the output depends only on the arguments.\n"
+    "\n"
+    "  -o, --output FILE  where to write (default stdout)\n"
+    CLI_JSON_SUMMARY_HELP;
 
 typedef struct gen {
     uint64_t rng;
@@ -186,9 +189,9 @@ static int run(int argc, char **argv)
         { "seed", required_argument, 0, 's' }, { "pds", required_argument, 0, 'n' },
         { "resources", required_argument, 0, 'm' }, { "shared", required_argument, 0, 'S' },
         { "servers", required_argument, 0, 'k' }, { "output", required_argument, 0, 'o' },
-        { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+        { "help", no_argument, 0, 'h' }, { "json", no_argument, 0, 'j' }, { 0, 0, 0, 0 } };
     gparams p = { .shared = 10, .servers = UINT64_MAX };
-    bool have_seed = false, have_n = false, have_m = false;
+    bool have_seed = false, have_n = false, have_m = false, json = false;
     const char *out = NULL;
     int ch;
     optind = 1;
@@ -200,6 +203,8 @@ static int run(int argc, char **argv)
             return CLI_OK;
         } else if (ch == 'o') {
             out = optarg;
+        } else if (ch == 'j') {
+            json = true;
         } else if (!dst) {
             fputs(help, stderr);
             return CLI_USAGE;
@@ -223,7 +228,8 @@ static int run(int argc, char **argv)
         osm_store_free(s);
         return qcli_oom("gen");
     }
-    int st = cli_write_csv(s, out) < 0 ? CLI_USAGE : CLI_OK;
+    int st = json ? cli_state_summary("gen", s, out, OSM_EXPORT_CSV, NULL, 0)
+                  : cli_write_csv(s, out) < 0 ? CLI_USAGE : CLI_OK;
     osm_store_free(s);
     return st;
 }

@@ -12,6 +12,8 @@ typedef struct vm_cli_join {
     bool unframed;              /* the guest capture is plain CSV, not framed */
     const char *out;            /* output path, NULL/"-" stdout */
     int format;                 /* osm_export_format */
+    bool json;                  /* a JSON summary on stdout (cli_state_summary) */
+    const char *verb;           /* for the summary: "extract vm" or "vm run" */
 } vm_cli_join;
 
 /* Verify the guest capture buf[0..len) (named `name` in messages), load it

@@ -23,7 +23,7 @@
 
 static const char help_run[] =
     "usage: osmosis vm run [--kernel K] [--initrd I] [--mem MIB] [--cmd \"...\"]\n"
-    "                      [--add PROG]... [-o OUT] [--format F] [options]\n"
+    "                      [--add PROG]... [-o OUT] [--format F] [--json] [options]\n"
     "\n"
     "Boot a Linux guest under QEMU with an initramfs built on the fly (static\n"
     "busybox, the static osmosis, the --add programs), run --cmd in it with\n"
@@ -41,6 +41,8 @@ static const char help_run[] =
     "  --add PROG         a static program copied to the guest's /bin (repeatable)\n"
     "  -o, --output OUT   joined state (default stdout; written whole or not at all)\n"
     "  --format F         csv (default), json, graphml or dot\n"
+    "  --json             print a JSON summary to stdout instead of the state\n"
+    "                     (with -o OUT the state still goes to OUT)\n"
     "  --prefix P         prefix of guest IDs (default G_)\n"
     "  --accel A          auto (default: KVM when /dev/kvm opens and the machine\n"
     "                     is not itself a VM, else TCG), kvm or tcg\n"
@@ -89,15 +91,7 @@ static char *default_kernel(void)
 /* osmosis-static next to the running binary. */
 static char *default_guest_osmosis(void)
 {
-    char self[PATH_MAX], *p;
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n <= 0)
-        return NULL;
-    self[n] = 0;
-    char *slash = strrchr(self, '/');
-    if (slash)
-        *slash = 0;
-    return asprintf(&p, "%s/osmosis-static", self) < 0 ? NULL : p;
+    return cli_helper_path("osmosis-static");
 }
 
 /* KVM when /dev/kvm opens and the CPU does not say it is virtualised: a
@@ -306,6 +300,21 @@ static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
     return 0;
 }
 
+/* --write-initramfs --json: what was written and the kernel to boot it. */
+static int print_initramfs_json(const char *initramfs, const char *kernel)
+{
+    osm_json j;
+    osm_json_init(&j, stdout, false);
+    osm_json_begin_object(&j);
+    osm_json_key(&j, "initramfs");
+    osm_json_string(&j, initramfs);
+    osm_json_key(&j, "kernel");
+    osm_json_string(&j, kernel);
+    osm_json_end_object(&j);
+    osm_json_finish(&j);
+    return fflush(stdout) == 0 ? CLI_OK : CLI_USAGE;
+}
+
 int vm_cli_run(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -319,10 +328,10 @@ int vm_cli_run(int argc, char **argv)
         { "guest-osmosis", required_argument, 0, 'G' },
         { "qemu", required_argument, 0, 'q' },    { "help", no_argument, 0, 'h' },
         { "write-initramfs", required_argument, 0, 'W' },
-        { 0, 0, 0, 0 } };
+        { "json", no_argument, 0, 'j' },          { 0, 0, 0, 0 } };
     vm_run_opts o = { .mem_mib = 256, .busybox = "/bin/busybox", .qemu = "qemu-system-x86_64",
                       .accel = "auto", .timeout_s = 300,
-                      .join = { .format = OSM_EXPORT_CSV, .prefix = "G_" } };
+                      .join = { .format = OSM_EXPORT_CSV, .prefix = "G_", .verb = "vm run" } };
     const char *add[64], *write_initramfs = NULL;
     int c;
     optind = 1;
@@ -342,6 +351,7 @@ int vm_cli_run(int argc, char **argv)
             add[o.n_add++] = optarg;
             break;
         case 'o': o.join.out = optarg; break;
+        case 'j': o.join.json = true; break;
         case 'f':
             o.join.format = cli_state_format_parse(optarg);
             if (o.join.format < 0)
@@ -389,6 +399,8 @@ int vm_cli_run(int argc, char **argv)
     if (write_initramfs) {
         if (vm_initramfs_write(&o, write_initramfs, why, sizeof why) < 0)
             fprintf(stderr, "osmosis vm run: %s\n", why);
+        else if (o.join.json)
+            st = print_initramfs_json(write_initramfs, o.kernel);
         else
             st = printf("%s\n", o.kernel) < 0 ? CLI_USAGE : CLI_OK;  /* the kernel to boot */
     } else if (!mkdtemp(tmp))

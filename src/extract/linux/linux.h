@@ -57,6 +57,10 @@ int osm_lx_extract(const osm_lx_opts *o, osm_store *s, osm_lx_report *rep);
  * capability libcap knows is set, "none" when none (names from libcap). */
 void osm_lx_cap_names(uint64_t mask, char *out, size_t sz);
 
+/* Whether a resource type is one a descriptor becomes (FILE, SOCKET, PIPE,
+ * ...: the "open files" of a process, as opposed to its mappings). */
+bool osm_lx_is_fd_type(const char *type);
+
 /* Print what could not be seen (one line per kind of gap) to f. */
 void osm_lx_report_print(const osm_lx_report *r, FILE *f);
 

@@ -5,6 +5,7 @@
  * inode), so two extractions can be compared.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,9 +184,14 @@ static int commit_memory(lx_ctx *c, osm_lx_proc *p, osm_id ads)
             return -1;
         /* The mapping process holds the file it maps (as it would a frame),
          * so the kernel need not hold it (docs/linux.md, "the kernel"). */
-        for (size_t t = 0; t < p->n_pd && (mp & OSM_PERM_RWXT); t++)
-            if (lx_hold(c, p->pd[t], f, mp) < 0)
+        for (size_t t = 0; t < p->n_pd && (mp & OSM_PERM_RWXT); t++) {
+            /* A HOLD made by a mapping carries its S/P flag; widening a
+             * descriptor's HOLD adds only R/W/X, so a HOLD without S or P
+             * says "through a descriptor" (describe's open files). */
+            bool fd_hold = osm_store_find_edge(c->s, OSM_HOLD, p->pd[t], f, OSM_NONE) != OSM_NONE;
+            if (lx_hold(c, p->pd[t], f, fd_hold ? (uint8_t)(mp & OSM_PERM_RWXT) : mp) < 0)
                 return -1;
+        }
     }
     return 0;
 }
@@ -300,33 +306,56 @@ static const char *seccomp_name(int mode)
     return mode >= 0 && mode <= 2 ? names[mode] : "unknown";
 }
 
+/* ";key=path" at out+len, with '%' and ';' written %25 and %3B so that the
+ * EXTRA's ';' still separates keys; nothing when path is NULL.  Returns the
+ * new length (clipped to sz - 1). */
+static size_t append_path(char *out, size_t sz, size_t len, const char *key, const char *path)
+{
+    if (!path || len + 1 >= sz)
+        return len;
+    len += (size_t)snprintf(out + len, sz - len, ";%s=", key);
+    for (const char *c = path; *c && len + 4 < sz; c++) {
+        if (*c == '%' || *c == ';')
+            len += (size_t)snprintf(out + len, sz - len, "%%%02X", (unsigned char)*c);
+        else
+            out[len++] = *c;
+    }
+    out[len < sz ? len : sz - 1] = '\0';
+    return len < sz ? len : sz - 1;
+}
+
 /* The PD's EXTRA: credentials, capability sets (hex and by name) and
- * seccomp, as key=value pairs separated by ';'. */
+ * seccomp, as key=value pairs separated by ';'.  Keys added later go at
+ * the end (readers of older dumps find the first ones where they were):
+ * cap_amb, then root and cwd when readable (paths escaped, append_path). */
 static void pd_extra(const osm_lx_proc *p, int tid, char *out, size_t sz)
 {
     const osm_lx_status *st = &p->st;
     char names[1024];
     osm_lx_cap_names(st->cap_eff, names, sizeof names);
-    snprintf(out, sz,
+    int n = snprintf(out, sz,
              "pid=%d;tid=%d;ppid=%d;uid=%u,%u,%u,%u;gid=%u,%u,%u,%u;cap_eff=%016llx;"
              "cap_prm=%016llx;cap_bnd=%016llx;seccomp=%s;no_new_privs=%d;userns=%llu;"
-             "pidns_depth=%d;caps=%s",
+             "pidns_depth=%d;caps=%s;cap_amb=%016llx",
              p->pid, tid, st->ppid, st->uid[0], st->uid[1], st->uid[2], st->uid[3], st->gid[0],
              st->gid[1], st->gid[2], st->gid[3], (unsigned long long)st->cap_eff,
              (unsigned long long)st->cap_prm, (unsigned long long)st->cap_bnd,
              seccomp_name(st->seccomp), st->no_new_privs,
-             (unsigned long long)p->ns[LX_NS_USER], st->nspid_depth, names);
+             (unsigned long long)p->ns[LX_NS_USER], st->nspid_depth, names,
+             (unsigned long long)st->cap_amb);
+    size_t len = n < 0 ? 0 : (size_t)n < sz ? (size_t)n : sz - 1;
+    len = append_path(out, sz, len, "root", p->root);
+    len = append_path(out, sz, len, "cwd", p->cwd);
     /* What seccomp leaves it over others (T, R, W) and its dumpability. */
     static const char *const may[] = { "no", "yes", "unknown" };
     const lx_reach *r = &p->reach;
-    size_t n = strlen(out);
-    if (n < sz)
-        n += (size_t)snprintf(out + n, sz - n, ";dumpable=%s;may=T:%s,R:%s,W:%s",
-                              p->dumpable < 0 ? "unknown" : p->dumpable ? "yes" : "no",
-                              may[r->signal], may[r->read], may[r->write]);
-    if (n < sz && (r->signal == LX_MAY_UNKNOWN || r->read == LX_MAY_UNKNOWN ||
-                   r->write == LX_MAY_UNKNOWN))
-        snprintf(out + n, sz - n, ";may_why=%s", r->why);
+    if (len < sz)
+        len += (size_t)snprintf(out + len, sz - len, ";dumpable=%s;may=T:%s,R:%s,W:%s",
+                                p->dumpable < 0 ? "unknown" : p->dumpable ? "yes" : "no",
+                                may[r->signal], may[r->read], may[r->write]);
+    if (len < sz && (r->signal == LX_MAY_UNKNOWN || r->read == LX_MAY_UNKNOWN ||
+                     r->write == LX_MAY_UNKNOWN))
+        snprintf(out + len, sz - len, ";may_why=%s", r->why);
 }
 
 static int commit_pds(lx_ctx *c, osm_lx_proc *p)
@@ -335,7 +364,7 @@ static int commit_pds(lx_ctx *c, osm_lx_proc *p)
     p->pd = malloc(n * sizeof *p->pd);
     if (!p->pd)
         return -1;
-    char id[48], extra[2048];
+    char id[48], extra[2048 + 2 * 3 * PATH_MAX];   /* paths may triple when escaped */
     for (size_t t = 0; t < n; t++) {
         bool thr = c->o->threads && p->n_thr;
         int tid = thr ? p->thr[t].tid : p->pid;

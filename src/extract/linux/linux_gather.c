@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -31,6 +32,8 @@ void lx_proc_free(osm_lx_proc *p)
     free(p->cg);
     free(p->thr);
     free(p->pd);
+    free(p->cwd);
+    free(p->root);
     memset(p, 0, sizeof *p);
 }
 
@@ -54,6 +57,26 @@ static void gather_ns(int pidfd, osm_lx_proc *p)
         if (lx_readlink(pidfd, paths[i], link, sizeof link) > 0)
             p->ns[i] = link_inode(link);
     }
+}
+
+/* cwd and root (for `osmosis describe`); left NULL when unreadable (another
+ * user's process, a capture without them).  -1 only when out of memory. */
+static int gather_dirs(int pidfd, osm_lx_proc *p)
+{
+    char link[PATH_MAX];
+    if (lx_readlink(pidfd, "cwd", link, sizeof link) > 0 && !(p->cwd = strdup(link)))
+        return -1;
+    if (lx_readlink(pidfd, "root", link, sizeof link) > 0 && !(p->root = strdup(link)))
+        return -1;
+    return 0;
+}
+
+bool osm_lx_is_fd_type(const char *type)
+{
+    for (int k = 0; k < LX_FD_KIND_COUNT; k++)
+        if (!strcmp(lx_fd_types[k], type))
+            return true;
+    return false;
 }
 
 /* Growable arrays of fixed-size elements. */
@@ -403,6 +426,8 @@ static int gather_body(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_
     gather_ns(pidfd, p);
     p->dumpable = dumpable(c, pidfd, &p->st);
     p->filters = lx_gather_reach(c, p);
+    if (gather_dirs(pidfd, p) < 0)
+        return -1;
     if ((r = read_part(w, pidfd, "cgroup")) < 0 || r == 1)
         return r;
     if (r == 0) {

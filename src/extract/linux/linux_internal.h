@@ -87,6 +87,7 @@ typedef struct osm_lx_proc {
     lx_reach reach;                 /* what seccomp leaves it (linux_seccomp.c) */
     int dumpable;                   /* 1 yes, 0 no, -1 unknown (from /proc/PID's owner) */
     int filters;                    /* lx_gather_reach's result */
+    char *cwd, *root;               /* readlink of cwd and root; NULL unreadable */
 } osm_lx_proc;
 
 typedef struct lx_mount_table lx_mount_table;
