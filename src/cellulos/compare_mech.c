@@ -24,7 +24,7 @@ typedef struct mx_row {
     char name[40];
     const char *system;             /* "Linux" or "CellulOS" */
     int status;                     /* 0 ran; 1 not available here; -1 failed */
-    char why[512], note[160];
+    char why[512], note[320];
     size_t n_pds, n_host;
     char client[96], store[96];     /* labels: "PD_4 (kvstore)" */
     char client_id[64], store_id[64];
@@ -35,6 +35,7 @@ typedef struct mx_row {
     bool has_pools;
     char **list[4];                 /* can_control, control_by, tcb_a, pools_shared IDs */
     size_t n_list[4];
+    char **can_labels;              /* [n_list[L_CAN]] "PD_4 (kvstore)" */
 } mx_row;
 enum { L_CAN, L_BY, L_TCB, L_POOLS };
 
@@ -121,7 +122,9 @@ static int analyse(mx_row *r, const char *path, const char *client, const char *
                 r->rsi[t] = m.rsi[i], r->rsi_has[t] = true;
     r->fr = m.fr;
     r->has_pools = m.has_pools;
-    r->list[L_CAN] = ids_of(s, &m.can_control, &r->n_list[L_CAN]);
+    if (cel_compare_members(q, st, OSM_COMP_CAN_CONTROL, &r->list[L_CAN], &r->can_labels,
+                            &r->n_list[L_CAN]))
+        r->n_list[L_CAN] = 0;
     r->list[L_BY] = ids_of(s, &m.control_by, &r->n_list[L_BY]);
     r->list[L_TCB] = ids_of(s, &m.tcb[OSM_PROP_A], &r->n_list[L_TCB]);
     size_t np = osm_cmp_pool_sharers(&m), k = 0;
@@ -140,6 +143,7 @@ static void row_free(mx_row *r)
 {
     for (int l = 0; l < 4; l++)
         cel_compare_strv_free(r->list[l], r->n_list[l]);
+    cel_compare_strv_free(r->can_labels, r->n_list[L_CAN]);
 }
 
 /* Whether name is in the comma-separated list (NULL = every name). */
@@ -174,6 +178,60 @@ static int rows_valid(const char *list)
         }
     }
     return 0;
+}
+
+/* Whether two PD IDs name the same process: PD_<pid>.<tid> (the threads
+ * row) matches PD_<pid>. */
+static bool same_process(const char *a, const char *b)
+{
+    size_t la = strcspn(a, "."), lb = strcspn(b, ".");
+    return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* Whether id is in the CanControl of every row of r's system that ran. */
+static bool can_everywhere(const mx_row *rows, size_t n, const mx_row *r, const char *id)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].status || strcmp(rows[i].system, r->system))
+            continue;
+        bool has = false;
+        for (size_t k = 0; k < rows[i].n_list[L_CAN] && !has; k++)
+            has = same_process(rows[i].list[L_CAN][k], id);
+        if (!has)
+            return false;
+    }
+    return true;
+}
+
+/* CanControl(store): how many, then those not common to every row of the
+ * system (the common ones -- the kernel, root's processes -- are said once). */
+static void print_can(const mx_row *rows, size_t n, const mx_row *r)
+{
+    size_t common = 0, shown = 0;
+    for (size_t k = 0; k < r->n_list[L_CAN]; k++)
+        common += can_everywhere(rows, n, r, r->list[L_CAN][k]);
+    printf("    CanControl %zu: %zu in every %s row", r->n_list[L_CAN], common, r->system);
+    for (size_t k = 0; k < r->n_list[L_CAN]; k++)
+        if (!can_everywhere(rows, n, r, r->list[L_CAN][k]))
+            printf("%s%s", shown++ ? ", " : "; also ", r->can_labels[k]);
+    printf("\n");
+}
+
+/* The PDs in CanControl of every row of one system, once. */
+static void print_common(const mx_row *rows, size_t n, const char *system)
+{
+    const mx_row *first = NULL;
+    for (size_t i = 0; i < n && !first; i++)
+        if (!rows[i].status && strcmp(rows[i].system, system) == 0)
+            first = &rows[i];
+    if (!first)
+        return;
+    size_t shown = 0;
+    printf("  can control the store in every %s row: ", system);
+    for (size_t k = 0; k < first->n_list[L_CAN]; k++)
+        if (can_everywhere(rows, n, first, first->list[L_CAN][k]))
+            printf("%s%s", shown++ ? ", " : "", first->can_labels[k]);
+    printf("%s\n", shown ? "" : "(nobody)");
 }
 
 static void print_matrix(const mx_row *rows, size_t n)
@@ -223,9 +281,10 @@ static void print_matrix(const mx_row *rows, size_t n)
         else if (strcmp(r->system, "Linux") == 0)
             printf(" (the whole host)");
         printf("%s%s\n", r->note[0] ? "; " : "", r->note);
-        printf("    CanControl: ");
-        cel_compare_print_list(r->list[L_CAN], r->n_list[L_CAN]);
+        print_can(rows, n, r);
     }
+    print_common(rows, n, "Linux");
+    print_common(rows, n, "CellulOS");
     bool pools = false;
     for (size_t i = 0; i < n; i++)
         pools = pools || rows[i].has_pools;

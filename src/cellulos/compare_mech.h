@@ -35,7 +35,7 @@ extern const char *const cel_mech_name[CEL_MECH_COUNT];    /* "threads", ... */
 typedef struct cel_mech_out {
     int status;             /* 0 ran and extracted; 1 not available here; -1 failed */
     char why[512];          /* status != 0: exactly why */
-    char note[160];         /* status 0: how it was set up, when it is worth saying */
+    char note[320];         /* status 0: how it was set up, when it is worth saying */
     char client[48], store[48];     /* PD IDs in the state */
 } cel_mech_out;
 

@@ -165,7 +165,7 @@ static pid_t podman_pid(const char *podman, const char *name)
 static int run_podman(unsigned n, const char *path, cel_mech_out *out)
 {
     char podman[PATH_MAX], runc[PATH_MAX], bin[PATH_MAX], vol[PATH_MAX + 32], num[16];
-    char name[64], err[64], first[300] = "";
+    char name[64], err[64], first[260] = "";
     if (!find_tool("podman", podman)) {
         snprintf(out->why, sizeof out->why, "podman is not installed (Debian package podman)");
         return 1;
@@ -213,7 +213,7 @@ static int run_podman(unsigned n, const char *path, cel_mech_out *out)
                 rc = -1;
             unlink(err);
             if (first[0])
-                snprintf(out->note, sizeof out->note, "runtime runc (the default could not: %.100s)",
+                snprintf(out->note, sizeof out->note, "runtime runc (the default could not: %.250s)",
                          first);
             return rc;
         }

@@ -1,5 +1,6 @@
 /* osmosis compare: one chosen PD per state, side by side (docs/compare.md). */
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -184,8 +185,10 @@ static osm_id resolve(const osm_store *s, const char *file, const char *spec)
 static int col_open(cmp_col *c, char *arg, const char *dflt_pd, const char *dflt_pair)
 {
     const char *file, *pd, *pair;
+    char given[PATH_MAX];
+    snprintf(given, sizeof given, "%s", arg);      /* split_arg cuts arg at ':' */
     if (split_arg(arg, &file, &pd, &pair))
-        return cli_usage_error("compare", "%s: no such file", arg);
+        return cli_usage_error("compare", "%s: no such file", given);
     c->file = file;
     pd = pd ? pd : dflt_pd;
     pair = pair ? pair : dflt_pair;
