@@ -240,18 +240,18 @@ static int cgroup_enter(confine *c, pid_t pid, const char *role, char *why, size
         snprintf(c->cg[k], sizeof c->cg[k], "%s/cellulos-kv-%d-%s",
                  v2 ? "/sys/fs/cgroup" : v1[k][0], (int)getpid(), role);
         if (mkdir(c->cg[k], 0755) && errno != EEXIST) {
-            snprintf(why, len, "cannot create cgroup %s: %s", c->cg[k], strerror(errno));
+            snprintf(why, len, "cannot create cgroup %.200s: %s", c->cg[k], strerror(errno));
             c->cg[k][0] = '\0';
             return -1;
         }
         int bad = 0;
-        for (int l = 0; l < 2 && (v2 || l == k); l++) {
-            snprintf(p, sizeof p, "%s/%s", c->cg[k], v2 ? (l ? "memory.max" : "pids.max") : v1[k][1]);
+        for (int l = v2 ? 0 : k; l < (v2 ? 2 : k + 1); l++) {   /* v2: both limits here */
+            snprintf(p, sizeof p, "%s/%s", c->cg[k], v2 ? (l ? "memory.max" : "pids.max") : v1[l][1]);
             bad |= write_file(p, v1[l][2]);
         }
         snprintf(p, sizeof p, "%s/cgroup.procs", c->cg[k]);
         if (bad || write_file(p, pidstr)) {
-            snprintf(why, len, "cannot limit or join cgroup %s: %s", c->cg[k], strerror(errno));
+            snprintf(why, len, "cannot limit or join cgroup %.200s: %s", c->cg[k], strerror(errno));
             return -1;
         }
     }
