@@ -368,6 +368,22 @@ static void json_row(osm_json *j, const mx_row *r)
     osm_json_end_object(j);
 }
 
+/* DIR/pairs.txt: "NAME STATE STORE CLIENT" per row that ran, for
+ * `osmosis compare STATE:STORE:CLIENT ...` (scripts/demo.sh). */
+static void write_pairs(const char *dir, const mx_row *rows, size_t n)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/pairs.txt", dir);
+    FILE *f = fopen(path, "w");
+    for (size_t i = 0; f && i < n; i++)
+        if (rows[i].status == 0)
+            fprintf(f, "%s %s/%s%s.csv %s %s\n", rows[i].name, dir,
+                    strcmp(rows[i].system, "Linux") ? "" : "mech-", rows[i].name,
+                    rows[i].store_id, rows[i].client_id);
+    if (f)
+        fclose(f);
+}
+
 int cel_compare_mechanisms(const char *dir, const char *rows_arg, bool small, bool json)
 {
     if (rows_valid(rows_arg))
@@ -426,6 +442,7 @@ int cel_compare_mechanisms(const char *dir, const char *rows_arg, bool small, bo
             status = 1;
         }
     }
+    write_pairs(dir, rows, n);
     if (json) {
         osm_json j;
         osm_json_init(&j, stdout, true);
