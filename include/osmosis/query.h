@@ -234,6 +234,46 @@ int osm_cleanup_sim(const osm_store *s, osm_id pd, uint32_t pd_depth, uint32_t r
                     osm_cleanup_result *out);
 void osm_cleanup_result_free(osm_cleanup_result *r);
 
+/* ---- side-by-side comparison (compare.c, docs/compare.md) ------------------ */
+
+/* A PD by ID, else by name (DATA).  0 found (*pd); 1 no such PD; 2 the name
+ * is ambiguous: *cands (sorted by ID, free()) lists the candidates; -1 on
+ * ENOMEM. */
+int osm_pd_lookup(const osm_store *s, const char *spec, osm_id *pd, osm_id **cands,
+                  size_t *n_cands);
+/* Whether a space type names an exhaustible kernel pool (starts with POOL_). */
+bool osm_type_is_pool(const char *type);
+/* Whether the state has any POOL_ space (extractors that model pools). */
+bool osm_state_has_pools(const osm_store *s);
+
+/* One PD that draws from the same pool as the compared PD. */
+typedef struct osm_pool_share {
+    osm_id pd, pool;
+} osm_pool_share;
+
+/* Everything one comparison column says about PD `pd` of a state. */
+typedef struct osm_cmp {
+    osm_id pd, pair;                /* pair: OSM_NONE when none was chosen */
+    osm_members tcb[3], ib[3];      /* indexed by osm_property (A, I, C) */
+    osm_members can_control, control_by;
+    osm_id *rsi_types;              /* with a pair: RSI per type, sorted by name */
+    double *rsi;
+    size_t n_rsi;
+    uint32_t fr;                    /* with a pair; OSM_FR_INF otherwise */
+    bool has_pools;                 /* the state has POOL_ spaces at all */
+    osm_id *pools;                  /* POOL_ spaces pd draws from, sorted by ID */
+    size_t n_pools;
+    osm_pool_share *pool_shares;    /* sorted by PD ID, then pool ID */
+    size_t n_pool_shares;
+} osm_cmp;
+
+/* Fill *out for pd (and the pair, unless OSM_NONE).  0, or -1 on ENOMEM /
+ * pd not a PD (out is then empty). */
+int osm_compare_pd(osm_query *q, osm_id pd, osm_id pair, osm_cmp *out);
+/* How many distinct PDs share a pool with the compared PD. */
+size_t osm_cmp_pool_sharers(const osm_cmp *c);
+void osm_cmp_free(osm_cmp *c);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,6 +9,7 @@
  * first named kvstore*, else the client's thread PD (kv006), else the
  * client itself (the store is a library in it, kv001).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -40,8 +41,7 @@ typedef struct kv_row {
     size_t n_tcb[2];
 } kv_row;
 
-/* Run `cellulos run NAME --dump PATH` with this binary; its exit status. */
-static int run_child(const char *name, const char *path)
+int cel_compare_run_scenario(const char *name, const char *path)
 {
     char exe[PATH_MAX];
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -203,6 +203,18 @@ void cel_compare_strv_free(char **v, size_t n)
     free(v);
 }
 
+void cel_compare_kv_pair(const osm_store *s, osm_id *client, osm_id *store)
+{
+    /* the store: a store PD; else the client's thread PD (kv006); else the
+     * client itself (kv001, a library) */
+    *client = cel_compare_find_pd(s, "kvclient", false);
+    *store = cel_compare_find_pd(s, "kvstore", false);
+    if (*store == OSM_NONE)
+        *store = cel_compare_find_pd(s, "kvclient", true);
+    if (*store == OSM_NONE)
+        *store = *client;
+}
+
 /* Load one dump, check it strictly, compute the row. */
 static int analyse(kv_row *row, const char *path)
 {
@@ -220,14 +232,9 @@ static int analyse(kv_row *row, const char *path)
     }
     osm_diags_free(&d);
     row->checked = rc == 0;
-    /* the store: a store PD; else the client's thread PD (kv006); else the
-     * client itself (kv001, a library) */
-    osm_id c = s ? cel_compare_find_pd(s, "kvclient", false) : OSM_NONE;
-    osm_id st = s ? cel_compare_find_pd(s, "kvstore", false) : OSM_NONE;
-    if (st == OSM_NONE && s)
-        st = cel_compare_find_pd(s, "kvclient", true);
-    if (st == OSM_NONE)
-        st = c;
+    osm_id c = OSM_NONE, st = OSM_NONE;
+    if (s)
+        cel_compare_kv_pair(s, &c, &st);
     osm_query *q = !rc && c != OSM_NONE ? osm_query_new(s) : NULL;
     if (!q) {
         osm_store_free(s);
@@ -296,6 +303,12 @@ static void print_table(const kv_row *rows, size_t n)
             printf(" %3u", r->fr);
         printf(" %5zu %5zu\n", r->n_tcb[0], r->n_tcb[1]);
     }
+    printf("\nLegend: VMR .. BLOCK = RSI of client and store for that resource type, the\n"
+           "share of the resources either reaches that both reach: 0 (nothing shared,\n"
+           "better isolated) .. 1 (all shared).  FR = fault ripple, the fewest REQUEST\n"
+           "steps after which a fault of one reaches a PD the other depends on: 0 (one\n"
+           "provider) .. inf (never; better).  TCB_c / TCB_s = how many PDs are in the\n"
+           "client's / store's TCB (who can stop, starve or harm it; smaller is better).\n");
     printf("\nTCB members (MODEL.md §4, availability view):\n");
     for (size_t i = 0; i < n; i++) {
         if (!rows[i].ran)
@@ -383,7 +396,7 @@ static int linux_side(const char *dir, const char *const *names, size_t n, bool 
         fprintf(stderr, "cellulos: compare: running %s\n", run);
     if (!json)
         fprintf(stderr, "cellulos: compare: running the kv002 pair on Linux (kv-linux)\n");
-    if (!have && run_child(run, path) != 0) {
+    if (!have && cel_compare_run_scenario(run, path) != 0) {
         fprintf(stderr, "cellulos: compare: %s failed\n", run);
         memset(sides, 0, 2 * sizeof *sides);
         return -1;
@@ -391,9 +404,59 @@ static int linux_side(const char *dir, const char *const *names, size_t n, bool 
     return cel_compare_linux(path, lpath, small ? 1000 : 10000, sides);
 }
 
+/* Remove every file of a directory we made, then the directory. */
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            char p[PATH_MAX];
+            snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+            unlink(p);
+        }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+/* --mechanisms / --seed-table: in DIR, or a temporary directory removed
+ * afterwards. */
+static int whole_machine(const char *dir, const char *rows, bool mech, bool small, bool json)
+{
+    char tmpl[] = "/tmp/cellulos-compare-XXXXXX";
+    if (!dir && !(dir = mkdtemp(tmpl))) {
+        perror("cellulos: compare: mkdtemp");
+        return 1;
+    }
+    if (mkdir(dir, 0755) && errno != EEXIST) {
+        fprintf(stderr, "cellulos: compare: cannot create %s: %s\n", dir, strerror(errno));
+        return 2;
+    }
+    int st = mech ? cel_compare_mechanisms(dir, rows, small, json) : cel_compare_seed(dir, small, json);
+    if (dir == tmpl)
+        remove_dir(tmpl);
+    return st;
+}
+
 static int usage(FILE *f, int st)
 {
     fprintf(f, "usage: cellulos compare [--json] [--small] [--linux] [--vm] [--dir DIR] [SCENARIO...]\n"
+               "       cellulos compare --mechanisms [--rows LIST] [--json] [--small] [--dir DIR]\n"
+               "       cellulos compare --seed-table [--json] [--small] [--dir DIR]\n"
+               "\n"
+               "--mechanisms runs the kv client/store pair for real under each isolation\n"
+               "mechanism -- Linux: threads, processes (one uid), uids, namespaces (user,\n"
+               "pid, mnt, net, ipc, uts) with a cgroup each, the same plus seccomp without\n"
+               "capabilities, bubblewrap, podman, the QEMU guest; CellulOS: kv001..kv008\n"
+               "(not kv005) -- extracts the whole machine each time (osmosis extract linux\n"
+               "--all; DIR/mech-NAME.csv) and prints one matrix about the store: TCB_A/I/C,\n"
+               "CanControl, ControlBy, RSI with the client (MO VMR FILE BLOCK SOCKET), FR\n"
+               "and the PDs sharing a kernel pool, with a legend (docs/compare.md).  --rows\n"
+               "picks rows by name (comma-separated; e.g. uids,namespaces,kv002).  A\n"
+               "mechanism this machine cannot run is shown with the exact reason.\n"
+               "--seed-table prints CanControl/ControlBy of the KVS, the VMM and the guest\n"
+               "KVS on CellulOS and on Linux (whole host) from states it extracts.\n"
                "\n"
                "Run the key-value scenarios (default: kv001 kv002 kv003 kv004 kv006 kv007\n"
                "kv008; kv005 is not supported, `cellulos run kv005` says why),\n"
@@ -418,10 +481,13 @@ int cel_compare_main(int argc, char **argv)
     static const struct option opts[] = {
         { "json", no_argument, NULL, 'j' }, { "small", no_argument, NULL, 's' },
         { "dir", required_argument, NULL, 'd' }, { "help", no_argument, NULL, 'h' },
-        { "linux", no_argument, NULL, 'l' }, { "vm", no_argument, NULL, 'v' }, { 0 },
+        { "linux", no_argument, NULL, 'l' }, { "vm", no_argument, NULL, 'v' },
+        { "mechanisms", no_argument, NULL, 'm' }, { "rows", required_argument, NULL, 'r' },
+        { "seed-table", no_argument, NULL, 'S' }, { 0 },
     };
-    bool json = false, small = false, with_linux = false, with_vm = false;
-    const char *dir = NULL;
+    bool json = false, small = false, with_linux = false, with_vm = false, mech = false,
+         seed = false;
+    const char *dir = NULL, *rows_arg = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "jsd:h", opts, NULL)) != -1) {
         switch (c) {
@@ -430,10 +496,24 @@ int cel_compare_main(int argc, char **argv)
         case 'l': with_linux = true; break;
         case 'v': with_vm = true; break;
         case 'd': dir = optarg; break;
+        case 'm': mech = true; break;
+        case 'r': rows_arg = optarg; break;
+        case 'S': seed = true; break;
         case 'h': return usage(stdout, 0);
         default: return usage(stderr, 2);
         }
     }
+    if ((mech || seed) && (optind < argc || with_linux || with_vm || (mech && seed))) {
+        fprintf(stderr, "cellulos: compare: --mechanisms and --seed-table take no scenario,"
+                        " --linux or --vm, nor each other\n");
+        return 2;
+    }
+    if (rows_arg && !mech) {
+        fprintf(stderr, "cellulos: compare: --rows needs --mechanisms\n");
+        return 2;
+    }
+    if (mech || seed)
+        return whole_machine(dir, rows_arg, mech, small, json);
     const char *const *names = optind < argc ? (const char *const *)argv + optind : cel_kv_compare_names;
     size_t n = 0;
     while (names[n] && (optind >= argc || (int)n < argc - optind))
@@ -463,7 +543,7 @@ int cel_compare_main(int argc, char **argv)
         snprintf(path, sizeof path, "%s/%s.csv", dir, names[i]);
         if (!json)
             fprintf(stderr, "cellulos: compare: running %s\n", run);
-        int st = run_child(run, path);
+        int st = cel_compare_run_scenario(run, path);
         rows[i].ran = st == 0 && analyse(&rows[i], path) == 0;
         if (!rows[i].ran) {
             fprintf(stderr, "cellulos: compare: %s failed (exit %d)\n", run, st);

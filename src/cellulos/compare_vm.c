@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "compare_mech.h"
 #include "platform.h"
 #include "scenario_kv.h"
 #include "vmpd.h"
@@ -24,13 +25,6 @@ enum { CAN_VMM, CAN_STORE, TCB_STORE, N_LISTS };
 static const char *const list_keys[N_LISTS] = { "can_control_store", "can_control_vmm",
                                                 "tcb_store" };
 static const int list_order[N_LISTS] = { CAN_STORE, CAN_VMM, TCB_STORE };   /* sorted keys */
-
-/* In the guest: start the pair (its stdin a pipe that never closes, so both
- * stay alive for the extraction) and wait until the workload verified. */
-#define KV_GUEST_CMD                                                                       \
-    "mkdir -p /tmp/kv; sleep 1000000 | kv-linux-static 1000 /tmp/kv >/tmp/kv.out 2>&1 & "  \
-    "while ! grep -q ready /tmp/kv.out; do sleep 1; done; cat /tmp/kv.out; "               \
-    "grep -q 'ready [0-9]* [0-9]* 0$' /tmp/kv.out"
 
 /* Run argv (stdout to /dev/null: the table is ours); its exit status. */
 static int run_quiet(char *const argv[])
@@ -49,8 +43,7 @@ static int run_quiet(char *const argv[])
     return pid < 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* The VMM: the host PD holding the guest kernel (the join's control edge). */
-static osm_id find_vmm(const osm_store *s)
+osm_id cel_compare_find_vmm(const osm_store *s)
 {
     osm_id gk = osm_store_find(s, "G_PD_kernel");
     if (gk == OSM_NONE)
@@ -69,7 +62,7 @@ static int side_fill(cel_vm_side *d, const char *path)
 {
     osm_store *s = cel_compare_load(path);
     int rc = s ? 0 : -1;
-    osm_id vmm = rc ? OSM_NONE : find_vmm(s);
+    osm_id vmm = rc ? OSM_NONE : cel_compare_find_vmm(s);
     osm_id st = rc ? OSM_NONE : cel_compare_find_pd(s, "kvstore", false);
     osm_query *q = vmm != OSM_NONE && st != OSM_NONE ? osm_query_new(s) : NULL;
     if (!q) {

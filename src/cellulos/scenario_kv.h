@@ -22,6 +22,16 @@ extern const char *const cel_kv_compare_names[];
 int cel_compare_main(int argc, char **argv);
 
 /* Shared by compare.c and compare_linux.c. */
+/* Run `cellulos run NAME --dump PATH` with this binary; its exit status. */
+int cel_compare_run_scenario(const char *name, const char *path);
+/* The kv client and store of a CellulOS state: the first kvclient* and
+ * kvstore* PDs; without a store PD the client's thread PD (kv006), else
+ * the client itself (kv001: the store is a library in it). */
+void cel_compare_kv_pair(const osm_store *s, osm_id *client, osm_id *store);
+/* `cellulos compare --mechanisms` (compare_mech.c). */
+int cel_compare_mechanisms(const char *dir, const char *rows, bool small, bool json);
+/* `cellulos compare --seed-table` (compare_seed.c). */
+int cel_compare_seed(const char *dir, bool small, bool json);
 /* "PD_4 (kvstore)", "PD_0 (root task)", "PD_5 (kvclient thread)", "PD_kernel (kernel)". */
 void cel_compare_label(const osm_store *s, osm_id pd, char *buf, size_t len);
 /* Order of PD IDs: by prefix, then by number (PD_9 before PD_10). */

@@ -26,5 +26,8 @@ void cel_compare_vm_print(const cel_vm_side side[2]);
 /* The value of the "vm" key: {"cellulos":{...},"linux":{...}}. */
 void cel_compare_vm_json(osm_json *j, const cel_vm_side side[2]);
 void cel_compare_vm_free(cel_vm_side side[2]);
+/* The VMM of a joined state: the host PD holding G_PD_kernel (the join's
+ * control edge); OSM_NONE when there is none. */
+osm_id cel_compare_find_vmm(const osm_store *s);
 
 #endif

@@ -2,7 +2,14 @@
  * kv-linux: the kv002 client/store pair as two ordinary Linux processes,
  * for `cellulos compare --linux` (CellulOS vs Linux, issue 7 part 8).
  *
- *   kv-linux N DIR
+ *   kv-linux N DIR               the pair: store forked, both become nobody
+ *   kv-linux --thread N DIR      the store in a thread of the client (nobody)
+ *   kv-linux --store FD DIR      only the store, on socket FD (as it is)
+ *   kv-linux --client FD N DIR   only the client, on socket FD (as it is)
+ *
+ * The role modes are for `cellulos compare --mechanisms`, whose launcher
+ * confines each process (uid, namespaces, cgroups, seccomp) before exec;
+ * they change no credential themselves.
  *
  * The store is a forked process running SQLite (its own unix VFS) on
  * DIR/kv.db, a plain file (DIR on tmpfs, e.g. /dev/shm); the client runs the
@@ -13,18 +20,22 @@
  * client and a store an ordinary user starts.
  *
  * When the workload has verified its data the client prints
- * "ready CLIENT_PID STORE_PID FAILURES" on stdout and waits for stdin to
+ * "ready CLIENT_PID STORE_PID FAILURES" on stdout (--thread: the store's
+ * thread ID; --client: STORE_PID 0) and waits for stdin to
  * close, so both processes are alive while someone extracts them; then it
  * ends the store and exits 0 if every check passed, 1 if not, 2 on usage.
  */
 #include <errno.h>
 #include <grp.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -170,13 +181,112 @@ static int drop_privileges(const char *dir)
     return 0;
 }
 
+/* The store thread of --thread: serves until the client closes its end. */
+typedef struct kvl_thread {
+    int sock;
+    const char *dir;
+    pid_t tid;
+    int ready[2];           /* the thread writes its ID here */
+} kvl_thread;
+
+static void *store_thread(void *arg)
+{
+    kvl_thread *t = arg;
+    pid_t tid = (pid_t)syscall(SYS_gettid);
+    if (write(t->ready[1], &tid, sizeof tid) != sizeof tid)
+        return NULL;
+    store_main(t->sock, t->dir);
+    return NULL;
+}
+
+/* Run the workload on sock, print "ready CLIENT STORE FAILURES", wait for
+ * stdin to close; the number of failed checks. */
+static unsigned client_main(int sock, unsigned n, const char *dir, int store_id)
+{
+    prctl(PR_SET_NAME, "kvclient");
+    char log[4096];
+    snprintf(log, sizeof log, "%s/client.log", dir);
+    FILE *lf = fopen(log, "w");
+    unsigned bad = cel_kvw_put_range(&client_ops, &sock, 0, n);
+    bad += cel_kvw_verify(&client_ops, &sock, n);
+    if (lf) {
+        fprintf(lf, "%u puts, %u gets: %u failure(s)\n", n, 2 * n, bad);
+        fflush(lf);     /* stays open: the client holds its log, as in kv002 */
+    }
+    printf("ready %d %d %u\n", (int)getpid(), store_id, bad);
+    fflush(stdout);
+    char c;
+    while (read(STDIN_FILENO, &c, 1) > 0)
+        ;
+    close(sock);        /* the store's recv sees the end */
+    if (lf)
+        fclose(lf);
+    return bad;
+}
+
+/* Parse a count or descriptor argument; -1 when bad. */
+static long num_arg(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    return *s && !*end && v >= 0 ? v : -1;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: kv-linux [--thread] N DIR | --store FD DIR | --client FD N DIR\n"
+                    "       (N >= 10 puts; DIR on tmpfs)\n");
+    return 2;
+}
+
+/* --store FD DIR / --client FD N DIR: one role, credentials untouched. */
+static int role_main(int argc, char **argv)
+{
+    bool store = strcmp(argv[1], "--store") == 0;
+    long fd = argc == (store ? 4 : 5) ? num_arg(argv[2]) : -1;
+    long n = store ? 10 : argc == 5 ? num_arg(argv[3]) : -1;
+    if (fd < 0 || n < 10)
+        return usage();
+    if (store)
+        return store_main((int)fd, argv[3]);
+    return client_main((int)fd, (unsigned)n, argv[4], 0) == 0 ? 0 : 1;
+}
+
+/* --thread N DIR: the store as a thread of the client process. */
+static int thread_main(unsigned n, const char *dir)
+{
+    int sv[2];
+    kvl_thread t = { .dir = dir };
+    pthread_t th;
+    if (drop_privileges(dir) || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) ||
+        pipe(t.ready)) {
+        perror("kv-linux");
+        return 1;
+    }
+    t.sock = sv[1];
+    if (pthread_create(&th, NULL, store_thread, &t) ||
+        read(t.ready[0], &t.tid, sizeof t.tid) != sizeof t.tid) {
+        perror("kv-linux: store thread");
+        return 1;
+    }
+    /* the thread names itself kvstore (store_main) before serving */
+    unsigned bad = client_main(sv[0], n, dir, (int)t.tid);
+    pthread_join(th, NULL);
+    close(sv[1]);
+    return bad == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
-    unsigned n = argc == 3 ? (unsigned)strtoul(argv[1], NULL, 10) : 0;
-    if (n < 10) {
-        fprintf(stderr, "usage: kv-linux N DIR   (N >= 10 puts; DIR on tmpfs)\n");
-        return 2;
+    if (argc >= 2 && (strcmp(argv[1], "--store") == 0 || strcmp(argv[1], "--client") == 0))
+        return role_main(argc, argv);
+    if (argc == 4 && strcmp(argv[1], "--thread") == 0) {
+        long tn = num_arg(argv[2]);
+        return tn >= 10 ? thread_main((unsigned)tn, argv[3]) : usage();
     }
+    unsigned n = argc == 3 ? (unsigned)strtoul(argv[1], NULL, 10) : 0;
+    if (n < 10)
+        return usage();
     int sv[2];
     if (drop_privileges(argv[2]) || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
         perror("kv-linux");
@@ -193,26 +303,9 @@ int main(int argc, char **argv)
         _exit(store_main(sv[1], argv[2]));
     }
     close(sv[1]);
-    prctl(PR_SET_NAME, "kvclient");
-    char log[4096];
-    snprintf(log, sizeof log, "%s/client.log", argv[2]);
-    FILE *lf = fopen(log, "w");
-    unsigned bad = cel_kvw_put_range(&client_ops, &sv[0], 0, n);
-    bad += cel_kvw_verify(&client_ops, &sv[0], n);
-    if (lf) {
-        fprintf(lf, "%u puts, %u gets: %u failure(s)\n", n, 2 * n, bad);
-        fflush(lf);     /* stays open: the client holds its log, as in kv002 */
-    }
-    printf("ready %d %d %u\n", (int)getpid(), (int)store, bad);
-    fflush(stdout);
-    char c;
-    while (read(STDIN_FILENO, &c, 1) > 0)
-        ;
-    close(sv[0]);       /* the store's recv sees the end */
+    unsigned bad = client_main(sv[0], n, argv[2], (int)store);
     int st = 0;
     while (waitpid(store, &st, 0) < 0 && errno == EINTR)
         ;
-    if (lf)
-        fclose(lf);
     return bad == 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
 }

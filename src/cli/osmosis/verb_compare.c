@@ -1,0 +1,277 @@
+/* osmosis compare: one chosen PD per state, side by side (docs/compare.md). */
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "compare_cli.h"
+
+static const char compare_help[] =
+    "usage: osmosis compare [--pd PD] [--pair PD] [--json] [--html FILE]\n"
+    "                       STATE[:PD[:PAIR]] STATE[:PD[:PAIR]] ...\n"
+    "\n"
+    "Compare one PD per state side by side (docs/compare.md): the sizes of its\n"
+    "TCB and impact boundary per property (A availability, I integrity, C\n"
+    "confidentiality), CanControl and ControlBy, RSI per resource type and FR\n"
+    "against a chosen pair PD, the PDs it shares an exhaustible kernel pool with\n"
+    "(POOL_* spaces), then every member list: members in every state, and those\n"
+    "only in some, with names and the reason each is a member.  Members are\n"
+    "matched across states by node ID (on one machine a process keeps its\n"
+    "PD_<pid>).  A legend explains the columns.\n"
+    "\n"
+    "  STATE:PD[:PAIR]  the PD (and pair) of that state, by ID or by name; a name\n"
+    "                   more than one PD carries is an error listing them\n"
+    "      --pd PD      the PD of every state given without one\n"
+    "      --pair PD    the pair of every state given without one (RSI and FR\n"
+    "                   are shown only with a pair)\n"
+    "      --json       machine-readable output (sorted keys)\n"
+    "      --html FILE  also write a self-contained HTML page, one column per state\n"
+    "\n"
+    "Exit status: 0 fine, 2 usage error, unreadable state or unknown PD.\n";
+
+const char *const cmp_list_title[CMP_N_LISTS] = {
+    "TCB_A", "TCB_I", "TCB_C", "IB_A", "IB_I", "IB_C", "CanControl", "ControlBy", "pools shared",
+};
+const char *const cmp_list_key[CMP_N_LISTS] = {
+    "tcb_a", "tcb_i", "tcb_c", "ib_a", "ib_i", "ib_c", "can_control", "control_by", "pools_shared",
+};
+const char *const cmp_list_help[CMP_N_LISTS] = {
+    "who can slow, starve or stop the PD (availability)",
+    "who can change what the PD relies on (integrity)",
+    "who can see what the PD holds (confidentiality)",
+    "whom the PD can slow, starve or stop",
+    "whose data the PD can change",
+    "whose data the PD can see",
+    "who can stop, read or change the PD itself (PD-to-PD HOLD chains)",
+    "whom the PD can stop, read or change",
+    "who draws from the same exhaustible kernel pool (POOL_* spaces)",
+};
+
+const char cmp_legend[] =
+    "TCB_P   trusted computing base for property P (MODEL.md §4): the PDs that can\n"
+    "        harm the PD in P; A = availability, I = integrity, C = confidentiality.\n"
+    "        Smaller is better isolated.\n"
+    "IB_P    impact boundary: the PDs whose TCB_P holds the PD; smaller is better.\n"
+    "CanControl / ControlBy  PDs with a chain of control (HOLD) edges to / from\n"
+    "        the PD: stop it (T), read (R) or change (W) it.  Fewer is better.\n"
+    "RSI     resource-sharing index of the PD and the pair for one resource type:\n"
+    "        |A∩B| / |A∪B| of the resources each reaches by 1-4 HOLD/MAP edges;\n"
+    "        0 (nothing shared, better isolated) to 1 (everything shared).\n"
+    "FR      fault ripple: the fewest REQUEST steps after which a fault of one can\n"
+    "        reach a PD the other depends on; 0 (same provider) .. inf (never,\n"
+    "        better isolated).\n"
+    "pools   PDs drawing from an exhaustible kernel pool the PD draws from (pid\n"
+    "        table, open files, memory ...: POOL_* spaces); fewer is better; '-'\n"
+    "        when the state models no pools.\n";
+
+void cmp_pd_label(const osm_store *s, osm_id pd, char *buf, size_t len)
+{
+    const char *nm = osm_node_data_name(s, pd);
+    if (nm && *nm)
+        snprintf(buf, len, "%s (%s)", osm_node_id(s, pd), nm);
+    else
+        snprintf(buf, len, "%s", osm_node_id(s, pd));
+}
+
+/* The osm_members behind list l, or NULL for the pool list. */
+static const osm_members *list_members(const cmp_col *c, int l)
+{
+    if (l <= CMP_TCB_C)
+        return &c->c.tcb[l - CMP_TCB_A];
+    if (l <= CMP_IB_C)
+        return &c->c.ib[l - CMP_IB_A];
+    return l == CMP_CAN ? &c->c.can_control : l == CMP_BY ? &c->c.control_by : NULL;
+}
+
+size_t cmp_list_len(const cmp_col *c, int l)
+{
+    const osm_members *m = list_members(c, l);
+    return m ? m->n : osm_cmp_pool_sharers(&c->c);
+}
+
+void cmp_list_item(const cmp_col *c, int l, size_t i, cmp_item *out)
+{
+    const osm_store *s = c->loaded.store;
+    const osm_members *m = list_members(c, l);
+    osm_id pd;
+    out->reason[0] = '\0';
+    if (m) {
+        pd = m->v[i].pd;
+        const char *comp = osm_comp_name(m->v[i].comp);
+        if (m->v[i].via != OSM_NONE)
+            snprintf(out->reason, sizeof out->reason, "%s: %s", comp, osm_node_id(s, m->v[i].via));
+        else
+            snprintf(out->reason, sizeof out->reason, "%s", comp);
+    } else {
+        /* the i-th distinct PD of the (PD, pool)-sorted shares, with its pools */
+        size_t k = 0, j = 0;
+        for (; j < c->c.n_pool_shares; j++)
+            if ((j == 0 || c->c.pool_shares[j].pd != c->c.pool_shares[j - 1].pd) && k++ == i)
+                break;
+        pd = c->c.pool_shares[j].pd;
+        size_t len = 0;
+        for (; j < c->c.n_pool_shares && c->c.pool_shares[j].pd == pd; j++)
+            len += (size_t)snprintf(out->reason + len, len < sizeof out->reason ?
+                                    sizeof out->reason - len : 0, "%s%s", len ? ", " : "",
+                                    osm_node_id(s, c->c.pool_shares[j].pool));
+    }
+    out->id = osm_node_id(s, pd);
+    out->name = osm_node_data_name(s, pd) ? osm_node_data_name(s, pd) : "";
+}
+
+bool cmp_list_has(const cmp_col *c, int l, const char *id)
+{
+    cmp_item it;
+    for (size_t i = 0, n = cmp_list_len(c, l); i < n; i++) {
+        cmp_list_item(c, l, i, &it);
+        if (strcmp(it.id, id) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool cmp_in_all(const cmp_col *cols, size_t n, int l, const char *id)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!cmp_list_has(&cols[k], l, id))
+            return false;
+    return true;
+}
+
+/* Split "FILE[:PD[:PAIR]]" where FILE is the longest prefix that exists. */
+static int split_arg(char *arg, const char **file, const char **pd, const char **pair)
+{
+    struct stat st;
+    *pd = *pair = NULL;
+    *file = arg;
+    if (stat(arg, &st) == 0 || strcmp(arg, "-") == 0)
+        return 0;
+    for (int parts = 1; parts <= 2; parts++) {
+        char *c = strrchr(arg, ':');
+        if (!c)
+            break;
+        *c = '\0';
+        *pair = parts == 2 ? *pd : NULL;
+        *pd = c + 1;
+        if (stat(arg, &st) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* Resolve spec in state `file`; OSM_NONE with a message when it fails. */
+static osm_id resolve(const osm_store *s, const char *file, const char *spec)
+{
+    osm_id pd, *cands;
+    size_t n;
+    int r = osm_pd_lookup(s, spec, &pd, &cands, &n);
+    if (r == 1)
+        fprintf(stderr, "osmosis compare: %s: no PD with ID or name '%s'\n", file, spec);
+    if (r == 2) {
+        fprintf(stderr, "osmosis compare: %s: the name '%s' is ambiguous: %zu PDs carry it:",
+                file, spec, n);
+        for (size_t i = 0; i < n; i++)
+            fprintf(stderr, " %s", osm_node_id(s, cands[i]));
+        fprintf(stderr, " (give an ID)\n");
+    }
+    if (r < 0)
+        fprintf(stderr, "osmosis compare: out of memory\n");
+    free(cands);
+    return r == 0 ? pd : OSM_NONE;
+}
+
+/* Load one column; CLI_OK or CLI_USAGE (message printed). */
+static int col_open(cmp_col *c, char *arg, const char *dflt_pd, const char *dflt_pair)
+{
+    const char *file, *pd, *pair;
+    char given[PATH_MAX];
+    snprintf(given, sizeof given, "%s", arg);      /* split_arg cuts arg at ':' */
+    if (split_arg(arg, &file, &pd, &pair))
+        return cli_usage_error("compare", "%s: no such file", given);
+    c->file = file;
+    pd = pd ? pd : dflt_pd;
+    pair = pair ? pair : dflt_pair;
+    if (!pd)
+        return cli_usage_error("compare", "%s: which PD? (give %s:PD or --pd PD)", file, file);
+    cli_load_opts lo = { 0 };
+    if (cli_load(file, &lo, &c->loaded) == CLI_USAGE)
+        return CLI_USAGE;
+    const osm_store *s = c->loaded.store;
+    osm_id x = resolve(s, file, pd), y = OSM_NONE;
+    if (x == OSM_NONE || (pair && (y = resolve(s, file, pair)) == OSM_NONE))
+        return CLI_USAGE;
+    c->n_pds = osm_store_node_count_kind(s, OSM_PD);
+    c->q = osm_query_new(s);
+    if (!c->q || osm_compare_pd(c->q, x, y, &c->c)) {
+        fprintf(stderr, "osmosis compare: out of memory\n");
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+static void col_close(cmp_col *c)
+{
+    osm_cmp_free(&c->c);
+    osm_query_free(c->q);
+    if (c->loaded.store)
+        cli_loaded_free(&c->loaded);
+}
+
+static int run_compare(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "pd", required_argument, 0, 'p' }, { "pair", required_argument, 0, 'P' },
+        { "json", no_argument, 0, 'j' },     { "html", required_argument, 0, 'H' },
+        { "help", no_argument, 0, 'h' },     { 0, 0, 0, 0 } };
+    const char *pd = NULL, *pair = NULL, *html = NULL;
+    bool json = false;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'p': pd = optarg; break;
+        case 'P': pair = optarg; break;
+        case 'j': json = true; break;
+        case 'H': html = optarg; break;
+        case 'h': fputs(compare_help, stdout); return CLI_OK;
+        default: fputs(compare_help, stderr); return CLI_USAGE;
+        }
+    }
+    size_t n = (size_t)(argc - optind);
+    if (n < 1 || n > 26)
+        return cli_usage_error("compare", "expected 1 to 26 states (try --help)");
+    cmp_col *cols = calloc(n, sizeof *cols);
+    if (!cols)
+        return cli_usage_error("compare", "out of memory");
+    int st = CLI_OK;
+    for (size_t i = 0; i < n && st == CLI_OK; i++) {
+        snprintf(cols[i].label, sizeof cols[i].label, "%c", (char)('A' + i));
+        st = col_open(&cols[i], argv[optind + i], pd, pair);
+    }
+    cmp_table t = { 0 };
+    if (st == CLI_OK && cmp_table_build(cols, n, &t))
+        st = cli_usage_error("compare", "out of memory");
+    cli_out o;
+    if (st == CLI_OK && html) {
+        if (cli_out_open(&o, html))
+            st = CLI_USAGE;
+        else {
+            cmp_write_html(o.f, cols, n, &t);
+            st = cli_out_commit(&o) ? CLI_USAGE : CLI_OK;
+        }
+    }
+    if (st == CLI_OK && json)
+        cmp_print_json(cols, n);
+    else if (st == CLI_OK)
+        cmp_print_text(cols, n, &t);
+    if (st == CLI_OK && html && !json)
+        printf("\nHTML page written: %s\n", html);
+    cmp_table_free(&t);
+    for (size_t i = 0; i < n; i++)
+        col_close(&cols[i]);
+    free(cols);
+    return st;
+}
+
+OSM_VERB(compare, "compare", run_compare, "one PD per state side by side: TCB, IB, control, RSI, FR, pools");
