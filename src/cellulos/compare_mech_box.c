@@ -230,7 +230,8 @@ static int run_podman(unsigned n, const char *path, cel_mech_out *out)
 
 /* The pair in a QEMU guest: `osmosis vm run` (the guest joined to QEMU)
  * keeps QEMU stopped; the whole host is extracted next to it and both
- * states go into path (the reader merges the nodes they share). */
+ * states go into path, each row once (the reader merges the nodes they
+ * share). */
 static int run_vm(const char *path, cel_mech_out *out)
 {
     char osm[PATH_MAX], kv[PATH_MAX], joined[PATH_MAX + 8], host[PATH_MAX + 8], keep[PATH_MAX + 8];
@@ -256,7 +257,9 @@ static int run_vm(const char *path, cel_mech_out *out)
     if (qemu > 0)
         kill(qemu, SIGKILL);
     char cmd[4 * PATH_MAX];
-    snprintf(cmd, sizeof cmd, "cat '%s' '%s' > '%s'", host, joined, path);
+    /* Both hold QEMU, the kernel and the spaces they share: keep each row
+     * once, so no edge (a SUBSET above all) is there twice. */
+    snprintf(cmd, sizeof cmd, "awk '!seen[$0]++' '%s' '%s' > '%s'", host, joined, path);
     char *sh[] = { "/bin/sh", "-c", cmd, NULL };
     if (!rc && cel_mech_wait(cel_mech_spawn(sh, -1, -1)) != 0)
         rc = -1;

@@ -4,7 +4,8 @@
  * that PD, gathered once, plus the exhaustible kernel pools it shares
  * (spaces whose type starts with POOL_, docs/compare.md).
  *
- * Pools: a PD draws from the POOL_ spaces it HOLDs; a scoped pool (a
+ * Pools: a PD draws from the POOL_ spaces it HOLDs or holds a resource of
+ * (the Linux extractor's membership resources "SPACE#PID"); a scoped pool (a
  * cgroup's pid budget, a uid's quota) MAPs to the global pool it is carved
  * from, so the PD also competes with everyone holding a pool reachable by
  * space MAPs.  "Pools shared" = SharedResourceSpaces(x, POOL_* types) ∪ the
@@ -151,8 +152,17 @@ static int pools_fill(const osm_store *s, osm_id x, osm_cmp *c)
     size_t pcap = 0, scap = 0;
     for (osm_id e = osm_store_first_out(s, x); e != OSM_NONE; e = osm_store_next_out(s, e)) {
         osm_edge ed;
-        if (osm_store_edge(s, e, &ed) && ed.kind == OSM_HOLD && is_pool_space(s, ed.to) &&
-            pool_add(c, &pcap, ed.to))
+        if (!osm_store_edge(s, e, &ed) || ed.kind != OSM_HOLD)
+            continue;
+        osm_id sp = ed.to;
+        if (osm_node_kind(s, sp) == OSM_RESOURCE)     /* a membership resource of the pool */
+            for (osm_id f = osm_store_first_out(s, ed.to); f != OSM_NONE;
+                 f = osm_store_next_out(s, f)) {
+                osm_edge fd;
+                if (osm_store_edge(s, f, &fd) && fd.kind == OSM_SUBSET)
+                    sp = fd.to;
+            }
+        if (is_pool_space(s, sp) && pool_add(c, &pcap, sp))
             return -1;
     }
     /* c->pools grows while we walk it: a breadth-first MAP closure */

@@ -29,7 +29,8 @@ def state(m):
     for row in csv.reader(open(f)):
         if len(row) < 7: continue
         if row[0] in ("PD", "RESOURCE", "RESOURCE_SPACE"): nodes[row[1]] = (row[2], row[6])
-        elif row[3] == "HOLD": holds.setdefault(row[4], set()).add(row[5])
+        # a membership resource "SPACE#PID" (namespace, cgroup, pool) counts as its space
+        elif row[3] == "HOLD": holds.setdefault(row[4], set()).add(re.sub(r"#[0-9]+$", "", row[5]))
     return nodes, holds
 
 def ns(holds, pd):
@@ -115,19 +116,17 @@ assert rows["kv001"]["client"] == rows["kv001"]["store"]
 # CellulOS vs Linux: fewer controllers than any Linux row (the root shells)
 assert len(rows["kv002"]["can_control"]) < len(u["can_control"])
 
-# Pools (the extractor's POOL_ spaces): written now, checked once they exist
+# Pools (the extractor's POOL_ spaces)
 nodes, holds = state("processes")
-if not any(v[0] == "POOL_PID" for v in nodes.values()):
-    print("pending: extractor has no pools yet")
-else:
-    # processes of one uid draw from the global pid table: the store shares
-    # that pool with the client
-    assert p["client"] in p["pools_shared"], p["pools_shared"]
-    # a pids cgroup removes the pid-table pool: the namespaces row's store
-    # holds a pid pool scoped to its cgroup, not the global table
-    nodes, holds = state("namespaces")
-    pools = [t for t in holds[n["store"]] if nodes.get(t, ("",))[0] == "POOL_PID"]
-    assert pools and all("scope=cgroup:" in nodes[t][1] for t in pools), pools
+assert any(v[0] == "POOL_PID" for v in nodes.values()), "no pid-table pool extracted"
+# processes of one uid draw from the global pid table: the store shares
+# that pool with the client
+assert p["client"] in p["pools_shared"], p["pools_shared"]
+# a pids cgroup removes the pid-table pool: the namespaces row's store
+# holds a pid pool scoped to its cgroup, not the global table
+nodes, holds = state("namespaces")
+pools = [t for t in holds[n["store"]] if nodes.get(t, ("",))[0] == "POOL_PID"]
+assert pools and all("scope=cgroup:" in nodes[t][1] for t in pools), pools
 print("ok")
 PY
 
