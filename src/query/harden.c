@@ -395,30 +395,88 @@ out:
 /* ---- minimum cut for one member ------------------------------------------------- */
 
 enum {
-    MAX_WITNESSES = 128,        /* chains collected before giving up on exactness */
-    SEARCH_BUDGET = 2000000     /* hitting-set search nodes */
+    MAX_WITNESSES = 4096,       /* chains collected before giving up on exactness */
+    SEARCH_BUDGET = 1000000     /* hitting-set search nodes per size tried */
 };
 
+/* The collected chains as element-id lists, and the set being built. */
 typedef struct hs {
     uint32_t *off;              /* witness w: elems[off[w] .. off[w + 1]) */
     uint32_t *elems;
     size_t n_w, n_e, cap_e;
-    uint32_t chosen[64];
+    uint32_t *chosen;           /* [cap_ids] */
     size_t n_chosen;
+    uint32_t *in_set;           /* [cap_ids] > 0 when chosen (a count) */
+    uint32_t *mark;             /* [cap_ids] scratch stamps for the bound */
+    uint32_t stamp;
+    size_t cap_ids;
     long budget;
 } hs;
+
+/* Room for element ids below n; -1 on ENOMEM. */
+static int hs_grow(hs *h, size_t n)
+{
+    if (n <= h->cap_ids)
+        return 0;
+    size_t nc = h->cap_ids ? h->cap_ids : 256;
+    while (nc < n)
+        nc *= 2;
+    uint32_t *c = realloc(h->chosen, nc * sizeof *c);
+    if (c)
+        h->chosen = c;
+    uint32_t *i = realloc(h->in_set, nc * sizeof *i);
+    if (i)
+        h->in_set = i;
+    uint32_t *m = realloc(h->mark, nc * sizeof *m);
+    if (m)
+        h->mark = m;
+    if (!c || !i || !m)
+        return -1;
+    memset(h->in_set + h->cap_ids, 0, (nc - h->cap_ids) * sizeof *i);
+    memset(h->mark + h->cap_ids, 0, (nc - h->cap_ids) * sizeof *m);
+    h->cap_ids = nc;
+    return 0;
+}
+
+static void hs_push(hs *h, uint32_t e) { h->chosen[h->n_chosen++] = e; h->in_set[e]++; }
+static void hs_pop(hs *h) { h->in_set[h->chosen[--h->n_chosen]]--; }
+static void hs_reset(hs *h) { while (h->n_chosen) hs_pop(h); }
 
 static bool hs_hit(const hs *h, size_t w)
 {
     for (uint32_t k = h->off[w]; k < h->off[w + 1]; k++)
-        for (size_t c = 0; c < h->n_chosen; c++)
-            if (h->chosen[c] == h->elems[k])
-                return true;
+        if (h->in_set[h->elems[k]])
+            return true;
     return false;
 }
 
-/* Depth-first: can `k` more elements hit every witness?  On success the
- * answer is in chosen.  Branches on the elements of the first unhit one. */
+/* A lower bound on the elements still needed: unhit chains that share no
+ * element, picked greedily (each needs an element of its own). */
+static size_t hs_bound(hs *h)
+{
+    if (++h->stamp == 0) {
+        memset(h->mark, 0, h->cap_ids * sizeof *h->mark);
+        h->stamp = 1;
+    }
+    size_t lb = 0;
+    for (size_t w = 0; w < h->n_w; w++) {
+        if (hs_hit(h, w))
+            continue;
+        bool disjoint = true;
+        for (uint32_t k = h->off[w]; k < h->off[w + 1] && disjoint; k++)
+            disjoint = h->mark[h->elems[k]] != h->stamp;
+        if (!disjoint)
+            continue;
+        for (uint32_t k = h->off[w]; k < h->off[w + 1]; k++)
+            h->mark[h->elems[k]] = h->stamp;
+        lb++;
+    }
+    return lb;
+}
+
+/* Depth-first: can `k` more elements hit every chain?  On success the
+ * answer is in chosen.  Branches on the elements of the first unhit chain;
+ * prunes with hs_bound. */
 static bool hs_search(hs *h, size_t k)
 {
     if (--h->budget < 0)
@@ -428,26 +486,30 @@ static bool hs_search(hs *h, size_t k)
         w++;
     if (w == h->n_w)
         return true;
-    if (!k)
+    if (!k || hs_bound(h) > k)
         return false;
     for (uint32_t i = h->off[w]; i < h->off[w + 1]; i++) {
-        h->chosen[h->n_chosen++] = h->elems[i];
+        if (h->in_set[h->elems[i]])
+            continue;
+        hs_push(h, h->elems[i]);
         if (hs_search(h, k - 1))
             return true;
-        h->n_chosen--;
+        hs_pop(h);
+        if (h->budget < 0)
+            return false;
     }
     return false;
 }
 
-/* Greedy fallback: repeatedly take the element in most unhit witnesses. */
-static void hs_greedy(hs *h, size_t n_elem_ids)
+/* Greedy fallback: repeatedly take the element in most unhit chains. */
+static int hs_greedy(hs *h, size_t n_ids)
 {
-    h->n_chosen = 0;
-    uint32_t *cnt = calloc(n_elem_ids + 1, sizeof *cnt);
+    hs_reset(h);
+    uint32_t *cnt = calloc(n_ids + 1, sizeof *cnt);
+    if (!cnt)
+        return -1;
     for (;;) {
-        if (!cnt || h->n_chosen == 64)
-            break;
-        memset(cnt, 0, (n_elem_ids + 1) * sizeof *cnt);
+        memset(cnt, 0, (n_ids + 1) * sizeof *cnt);
         bool any = false;
         for (size_t w = 0; w < h->n_w; w++)
             if (!hs_hit(h, w)) {
@@ -458,12 +520,34 @@ static void hs_greedy(hs *h, size_t n_elem_ids)
         if (!any)
             break;
         uint32_t best = 0;
-        for (uint32_t e = 1; e < n_elem_ids; e++)
+        for (uint32_t e = 1; e < n_ids; e++)
             if (cnt[e] > cnt[best])
                 best = e;
-        h->chosen[h->n_chosen++] = best;
+        hs_push(h, best);
     }
     free(cnt);
+    return 0;
+}
+
+/* A smallest set hitting every collected chain (exact within the budget;
+ * *exact cleared otherwise).  `from` is a size known to be too small - 1
+ * or less.  -1 on ENOMEM. */
+static int hs_solve(hs *h, size_t from, size_t n_ids, bool *exact)
+{
+    hs_reset(h);
+    size_t k = from, lb = hs_bound(h);
+    if (k < lb)
+        k = lb;
+    for (;; k++) {
+        hs_reset(h);
+        h->budget = SEARCH_BUDGET;
+        if (hs_search(h, k))
+            return 0;
+        if (h->budget < 0)
+            break;
+    }
+    *exact = false;
+    return hs_greedy(h, n_ids);
 }
 
 /* The chain of member under the current cuts into buf; 0 when it is not
@@ -480,6 +564,27 @@ static long member_chain(osm_query *q, osm_id x, osm_id member, const osm_qopts 
             n = (long)chain_elems(q, m.steps + m.v[i].why_off, m.v[i].why_len, buf, cap);
     osm_members_free(&m);
     return n;
+}
+
+/* Add a chain to the collection; -1 on ENOMEM. */
+static int hs_add_chain(hs *h, cut_tab *t, const osm_cut *buf, long ne)
+{
+    if (h->n_e + (size_t)ne > h->cap_e) {
+        size_t nc = (h->cap_e ? h->cap_e * 2 : 1024) + (size_t)ne;
+        uint32_t *nv = realloc(h->elems, nc * sizeof *nv);
+        if (!nv)
+            return -1;
+        h->elems = nv;
+        h->cap_e = nc;
+    }
+    for (long k = 0; k < ne; k++) {
+        long id = cut_tab_get(t, &buf[k]);
+        if (id < 0 || hs_grow(h, t->n + 1) < 0)
+            return -1;
+        h->elems[h->n_e++] = (uint32_t)id;
+    }
+    h->off[++h->n_w] = (uint32_t)h->n_e;
+    return 0;
 }
 
 int osm_min_cut(osm_query *q, osm_id x, osm_id member, const osm_qopts *o, osm_cut **cuts,
@@ -499,7 +604,7 @@ int osm_min_cut(osm_query *q, osm_id x, osm_id member, const osm_qopts *o, osm_c
     hs h = { .off = malloc((MAX_WITNESSES + 2) * sizeof *h.off) };
     osm_cut buf[256];
     int rc = -1;
-    if (!h.off)
+    if (!h.off || hs_grow(&h, 256) < 0)
         goto out;
     h.off[0] = 0;
     for (;;) {
@@ -512,47 +617,23 @@ int osm_min_cut(osm_query *q, osm_id x, osm_id member, const osm_qopts *o, osm_c
             goto out;
         if (ne == 0)
             break;          /* the chosen set removes the member */
-        if (h.n_w == MAX_WITNESSES || !*exact) {
-            /* Past the limits: keep what is chosen and cut the first
-             * element of each new chain until the member goes. */
+        if (h.n_w == MAX_WITNESSES) {
+            /* Past the limit: keep the set and add the first element of
+             * each new chain until the member goes (an upper bound). */
             *exact = false;
             long id = cut_tab_get(&t, &buf[0]);
-            if (id < 0)
+            if (id < 0 || hs_grow(&h, t.n + 1) < 0)
                 goto out;
-            if (h.n_chosen == 64)
-                break;
-            h.chosen[h.n_chosen++] = (uint32_t)id;
+            hs_push(&h, (uint32_t)id);
             continue;
         }
-        if (h.n_e + (size_t)ne > h.cap_e) {
-            size_t nc = (h.cap_e ? h.cap_e * 2 : 1024) + (size_t)ne;
-            uint32_t *nv = realloc(h.elems, nc * sizeof *nv);
-            if (!nv)
-                goto out;
-            h.elems = nv;
-            h.cap_e = nc;
-        }
-        for (long k = 0; k < ne; k++) {
-            long id = cut_tab_get(&t, &buf[k]);
-            if (id < 0)
-                goto out;
-            h.elems[h.n_e++] = (uint32_t)id;
-        }
-        h.off[++h.n_w] = (uint32_t)h.n_e;
-        /* The minimum never shrinks as chains are added: deepen from the
-         * current size. */
-        size_t k = h.n_chosen;
-        h.n_chosen = 0;
-        h.budget = SEARCH_BUDGET;
-        while (k < 64 && !hs_search(&h, k)) {
-            h.n_chosen = 0;
-            if (h.budget < 0) {
-                *exact = false;
-                hs_greedy(&h, t.n);
-                break;
-            }
-            k++;
-        }
+        if (hs_add_chain(&h, &t, buf, ne) < 0)
+            goto out;
+        /* The minimum never shrinks as chains are added: search from the
+         * current size (greedy sets may be larger than the minimum). */
+        size_t from = *exact ? h.n_chosen : 0;
+        if (hs_solve(&h, from, t.n, exact) < 0)
+            goto out;
     }
     if (h.n_w == 0) {
         rc = 1;     /* not a member at all */
@@ -576,6 +657,9 @@ out:
         errno = ENOMEM;
     free(h.off);
     free(h.elems);
+    free(h.chosen);
+    free(h.in_set);
+    free(h.mark);
     cut_tab_free(&t);
     return rc;
 }
