@@ -251,20 +251,18 @@ bool osm_cut_node_removed(const osm_query *q, osm_id v);
  *   partial-control  another control chain (stop, or read x's state)
  *   server           holds a space x draws from (not a POOL_* space),
  *                    answers x's REQUESTs, or serves x's servers
+ *   read             shares a resource x depends on without writing it
+ *                    (reads it, or touches it in the asked --mode)
  *   pool             draws from the same space as x, or holds a POOL_*
  *                    space (an exhaustible pool) x draws from
- *   read             can only read a resource x depends on (or touch it in
- *                    the asked --mode)
- *   controlled       x controls it (control-by)
  * Only the components of the asked property count. */
 typedef enum osm_way {
     OSM_WAY_CONTROL = 0,
     OSM_WAY_WRITE,
     OSM_WAY_PARTIAL_CONTROL,
     OSM_WAY_SERVER,
-    OSM_WAY_POOL,
     OSM_WAY_READ,
-    OSM_WAY_CONTROLLED,
+    OSM_WAY_POOL,
     OSM_WAY_COUNT
 } osm_way;
 

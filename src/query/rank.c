@@ -18,7 +18,7 @@
 #include "query_internal.h"
 
 static const char *const way_names[OSM_WAY_COUNT] = {
-    "control", "write", "partial-control", "server", "pool", "read", "controlled"
+    "control", "write", "partial-control", "server", "read", "pool"
 };
 
 const char *osm_way_name(osm_way w)
@@ -123,7 +123,7 @@ static bool serves_not_pool(const osm_query *q, osm_id x, osm_id p, const qset *
     return false;
 }
 
-enum { A_SR, A_SS, A_SV, A_IS, A_CC, A_CB, A_CC_RWT, A_SR_W, A_N };
+enum { A_SR, A_SS, A_SV, A_IS, A_CC, A_CC_RWT, A_SR_W, A_N };
 
 /* The strongest way of member e, and the answer whose chain explains it. */
 static osm_way member_way(const osm_query *q, osm_id x, const osm_member *e, comp_ans *ans,
@@ -153,17 +153,14 @@ static osm_way member_way(const osm_query *q, osm_id x, const osm_member *e, com
             return OSM_WAY_SERVER;
         }
     }
-    if (e->comps & (OSM_COMP_SERVERS | OSM_COMP_SHARED_SPACES | OSM_COMP_INDIRECT_SERVERS)) {
-        *src = e->comps & OSM_COMP_SHARED_SPACES ? &ans[A_SS]
-             : e->comps & OSM_COMP_SERVERS ? &ans[A_SV] : &ans[A_IS];
-        return OSM_WAY_POOL;
-    }
     if (e->comps & OSM_COMP_SHARED_RESOURCES) {
         *src = &ans[A_SR];
         return OSM_WAY_READ;
     }
-    *src = &ans[A_CB];
-    return OSM_WAY_CONTROLLED;
+    /* What is left of a TCB member is a shared space or a pool. */
+    *src = e->comps & OSM_COMP_SHARED_SPACES ? &ans[A_SS]
+         : e->comps & OSM_COMP_SERVERS ? &ans[A_SV] : &ans[A_IS];
+    return OSM_WAY_POOL;
 }
 
 static int cmp_ranked(const void *a, const void *b, void *arg)
@@ -209,8 +206,8 @@ int osm_tcb_ranked(osm_query *q, osm_id x, const osm_qopts *o, osm_ranking *out)
     uint32_t comps = q_property_comps(o->property);
     static const uint32_t bits[A_N] = {
         OSM_COMP_SHARED_RESOURCES, OSM_COMP_SHARED_SPACES, OSM_COMP_SERVERS,
-        OSM_COMP_INDIRECT_SERVERS, OSM_COMP_CAN_CONTROL, OSM_COMP_CONTROL_BY,
-        OSM_COMP_CAN_CONTROL, OSM_COMP_SHARED_RESOURCES
+        OSM_COMP_INDIRECT_SERVERS, OSM_COMP_CAN_CONTROL, OSM_COMP_CAN_CONTROL,
+        OSM_COMP_SHARED_RESOURCES
     };
     comp_ans ans[A_N];
     memset(ans, 0, sizeof ans);

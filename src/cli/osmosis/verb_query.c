@@ -57,7 +57,7 @@ static void print_help(FILE *f, const qverb *v)
     bool tcb = !v->comps && !v->ib;
     fprintf(f, help_fmt, v->name, v->comps ? "" : "|--all", tcb ? " [--rank]" : "", v->what,
             tcb ? "      --rank          each member with its strongest way in (control > write\n"
-                  "                      > partial-control > server > pool > read > controlled),\n"
+                  "                      > partial-control > server > read > pool),\n"
                   "                      strongest first; JSON adds \"ranked\"\n" : "");
 }
 
