@@ -257,17 +257,19 @@ static void write_members(osm_report *r, const char *title, const osm_members *m
         fputs("<p class=\"note\">none</p></div>\n", f);
         return;
     }
-    fprintf(f, "<div class=\"scroll\"><table><tr>%s<th>PD</th><th>why</th><th>reason</th></tr>\n",
+    fprintf(f, "<div class=\"scroll\"><table><tr><th>PD</th>%s<th>why</th><th>reason</th></tr>\n",
             ways ? "<th>way in</th>" : "");
     size_t rows = ms->n < MAX_MEMBER_ROWS ? ms->n : MAX_MEMBER_ROWS;
     for (size_t i = 0; i < rows; i++) {
         const osm_member *m = &ms->v[i];
         if (ways)
-            fprintf(f, "<tr data-f data-way=\"%s\"><td><span class=\"way w%d\">%s</span></td><td>",
-                    osm_way_name(ways[i]), (int)ways[i], osm_way_name(ways[i]));
+            fprintf(f, "<tr data-f data-way=\"%s\"><td>", osm_way_name(ways[i]));
         else
             fputs("<tr data-f><td>", f);
         pd_name(r, m->pd);
+        if (ways)
+            fprintf(f, "</td><td><span class=\"way w%d\">%s</span>", (int)ways[i],
+                    osm_way_name(ways[i]));
         fputs("</td><td>", f);
         for (uint32_t b = 1; b <= OSM_COMP_CONTROL_BY; b <<= 1)
             if (m->comps & b)
