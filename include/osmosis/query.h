@@ -197,6 +197,133 @@ typedef struct osm_all {
 int osm_query_all(osm_query *q, const osm_qopts *o, bool with_ib, osm_all *out);
 void osm_all_free(osm_all *a);
 
+/* ---- natural ID order --------------------------------------------------- */
+
+/* strcmp, except that runs of digits compare as numbers, so PD_2 < PD_14
+ * (ties on the numeric value, e.g. "07" vs "7", fall back to strcmp).  What
+ * users read (the report, ranked lists) is sorted this way. */
+int osm_id_natural_cmp(const char *a, const char *b);
+
+/* ---- cuts: the graph without some edges or nodes (what-if) ---------------- */
+
+/* A cut removes part of the graph from every later single-PD query of the
+ * context (osm_tcb, osm_ib, osm_query_components, osm_bfs, the ranking and
+ * harden functions below) until osm_cut_clear; osm_query_all ignores cuts.
+ * Spec syntax (osmosis whatif --cut):
+ *   node:ID        the node and every edge touching it
+ *   edge:FROM>TO   every edge from FROM to TO (of any kind)
+ *   control:PD     every PD->PD HOLD edge out of PD (PD controls no one)
+ *   control:A>B    the PD->PD HOLD edge(s) from A to B
+ *   type:T         every resource and resource space of type T
+ *   kind:K         every edge of kind K (HOLD, MAP, SUBSET, REQUEST) */
+typedef enum osm_cut_kind {
+    OSM_CUT_NODE = 0,
+    OSM_CUT_EDGE = 1,
+    OSM_CUT_CONTROL = 2,
+    OSM_CUT_TYPE = 3,
+    OSM_CUT_KIND = 4
+} osm_cut_kind;
+
+typedef struct osm_cut {
+    osm_cut_kind kind;
+    osm_id a;   /* node; FROM; controller; interned type; osm_edge_kind */
+    osm_id b;   /* TO; controlled PD or OSM_NONE (all); else OSM_NONE */
+} osm_cut;
+
+/* Parse one spec.  0, or -1 with a message naming the problem in err. */
+int osm_cut_parse(const osm_query *q, const char *spec, osm_cut *out, char *err, size_t errlen);
+/* The spec of a cut, e.g. "edge:PD_1>MO_3" (malloc'd; NULL on ENOMEM). */
+char *osm_cut_format(const osm_query *q, const osm_cut *c);
+/* Add a cut to the context; returns the number of edges it removes (0 is
+ * fine: the cut may already be covered), or -1 on ENOMEM. */
+long osm_cut_apply(osm_query *q, const osm_cut *c);
+/* Remove every cut. */
+void osm_cut_clear(osm_query *q);
+/* Would the node be gone under the current cuts (a node or type cut)? */
+bool osm_cut_node_removed(const osm_query *q, osm_id v);
+
+/* ---- severity: each TCB member's strongest way in ------------------------- */
+
+/* Ways into x, strongest first (docs/query.md, "Severity"):
+ *   control          a chain of PD->PD HOLD edges each carrying R, W and T
+ *   write            can write a resource x depends on (writable shared
+ *                    memory, file, ...)
+ *   partial-control  another control chain (stop, or read x's state)
+ *   server           holds a space x draws from (not a POOL_* space),
+ *                    answers x's REQUESTs, or serves x's servers
+ *   read             shares a resource x depends on without writing it
+ *                    (reads it, or touches it in the asked --mode)
+ *   pool             draws from the same space as x, or holds a POOL_*
+ *                    space (an exhaustible pool) x draws from
+ * Only the components of the asked property count. */
+typedef enum osm_way {
+    OSM_WAY_CONTROL = 0,
+    OSM_WAY_WRITE,
+    OSM_WAY_PARTIAL_CONTROL,
+    OSM_WAY_SERVER,
+    OSM_WAY_READ,
+    OSM_WAY_POOL,
+    OSM_WAY_COUNT
+} osm_way;
+
+const char *osm_way_name(osm_way w);
+/* A way name -> osm_way; -1 when unknown. */
+int osm_way_parse(const char *s);
+
+/* One ranked member: `way` with its witness `via` and (with why) its chain
+ * steps[why_off .. +why_len); comps as in osm_member. */
+typedef struct osm_ranked {
+    osm_id pd;
+    osm_way way;
+    uint32_t comps;
+    osm_id via;
+    uint32_t why_off, why_len;
+} osm_ranked;
+
+typedef struct osm_ranking {
+    osm_ranked *v;              /* strongest way first, then natural PD ID */
+    size_t n;
+    osm_step *steps;
+    size_t n_steps;
+} osm_ranking;
+
+/* TCB_P(x) (o as for osm_tcb), each member with its strongest way in.
+ * 0, or -1 on ENOMEM / x not a PD. */
+int osm_tcb_ranked(osm_query *q, osm_id x, const osm_qopts *o, osm_ranking *out);
+void osm_ranking_free(osm_ranking *r);
+
+/* ---- harden: which single cut takes most PDs out of a TCB ----------------- */
+
+/* One candidate cut and the TCB members it removes (sorted naturally). */
+typedef struct osm_harden_cut {
+    osm_cut cut;
+    osm_id *removed;
+    size_t n_removed;
+} osm_harden_cut;
+
+typedef struct osm_harden {
+    size_t tcb_size;            /* |TCB_P(x)| with no cut */
+    size_t n_candidates;        /* single cuts examined */
+    osm_harden_cut *v;          /* cuts removing >= 1 PD: most first, then spec */
+    size_t n;
+} osm_harden;
+
+/* Rank every single cut that can matter: each edge, and each resource or
+ * space node, on the chain of some member of TCB_P(x) (a cut elsewhere
+ * leaves that chain, so the member, in place).  Exact: the same answer as
+ * removing the cut and re-running osm_tcb, without a full query per cut.
+ * Honours cuts already applied.  0, or -1 on ENOMEM / x not a PD. */
+int osm_harden_rank(osm_query *q, osm_id x, const osm_qopts *o, osm_harden *out);
+void osm_harden_free(osm_harden *h);
+
+/* The smallest set of single cuts (edges, resource or space nodes; never a
+ * PD) after which `member` is no longer in TCB_P(x).  *cuts is malloc'd,
+ * sorted by spec.  *exact is false when the search hit its limits and the
+ * answer is only an upper bound.  0; 1 when member is not in the TCB (no
+ * cut needed); -1 on ENOMEM / bad PDs. */
+int osm_min_cut(osm_query *q, osm_id x, osm_id member, const osm_qopts *o, osm_cut **cuts,
+                size_t *n, bool *exact);
+
 /* ---- metrics (MODEL.md §5) ------------------------------------------------- */
 
 /* RSI(x, y, type) for every resource type present in the state: types[i]

@@ -103,7 +103,7 @@ static qset *spaces_of_x(qctx *c, int idx, const osm_typeset *ts)
     for (uint32_t i = g->out_off[c->x]; i < g->out_off[c->x + 1]; i++) {
         osm_id v = g->out[i].node;
         if (OSM_ADJ_KIND(g->out[i].info) == OSM_HOLD && g->kind[v] == OSM_SPACE &&
-            q_space_type_ok(ts, g->data[v]) && qset_add(s, v) && s->par)
+            !q_cut_out(c->q, i) && q_space_type_ok(ts, g->data[v]) && qset_add(s, v) && s->par)
             s->par[v] = (qpar){ c->x, g->out[i].info, 1, 0 };
     }
     for (size_t k = 0; k < c->v1->n; k++) {
@@ -113,7 +113,7 @@ static qset *spaces_of_x(qctx *c, int idx, const osm_typeset *ts)
         for (uint32_t i = g->out_off[r]; i < g->out_off[r + 1]; i++) {
             osm_id v = g->out[i].node;
             if (OSM_ADJ_KIND(g->out[i].info) == OSM_SUBSET && g->kind[v] == OSM_SPACE &&
-                qset_add(s, v) && s->par)
+                !q_cut_out(c->q, i) && qset_add(s, v) && s->par)
                 s->par[v] = (qpar){ r, g->out[i].info, 1, 0 };
         }
     }
@@ -177,7 +177,8 @@ static osm_id space_in(const qctx *c, const qset *set, osm_id r)
 {
     const osm_snapshot *g = c->g;
     for (uint32_t i = g->out_off[r]; i < g->out_off[r + 1]; i++)
-        if (OSM_ADJ_KIND(g->out[i].info) == OSM_SUBSET && qset_has(set, g->out[i].node))
+        if (OSM_ADJ_KIND(g->out[i].info) == OSM_SUBSET && !q_cut_out(c->q, i) &&
+            qset_has(set, g->out[i].node))
             return g->out[i].node;
     return OSM_NONE;
 }
@@ -201,7 +202,8 @@ static int space_holders(qctx *c, const qset *set, const osm_typeset *ts, uint32
             continue;
         for (uint32_t i = g->in_off[s]; i < g->in_off[s + 1]; i++) {
             osm_id p = g->in[i].node;
-            if (OSM_ADJ_KIND(g->in[i].info) != OSM_HOLD || g->kind[p] != OSM_PD || p == c->x)
+            if (OSM_ADJ_KIND(g->in[i].info) != OSM_HOLD || g->kind[p] != OSM_PD || p == c->x ||
+                q_cut_in(c->q, i))
                 continue;
             osm_member *e = member_add(c, p, comp, s);
             if (!e) {
@@ -234,7 +236,7 @@ static int spaces_users(qctx *c, const qset *set, const osm_typeset *ts, uint32_
         for (uint32_t i = g->in_off[s]; i < g->in_off[s + 1]; i++) {
             osm_id r = g->in[i].node;
             if (OSM_ADJ_KIND(g->in[i].info) == OSM_SUBSET && g->kind[r] == OSM_RESOURCE &&
-                q_res_type_ok(ts, g->data[r]))
+                !q_cut_in(c->q, i) && q_res_type_ok(ts, g->data[r]))
                 qset_add(src, r);
         }
     }
@@ -259,7 +261,8 @@ static int pd_chain(qctx *c, uint32_t edges, int dir, uint8_t mode, bool plus, u
         const uint32_t *off = dir == OSM_DIR_FWD ? g->out_off : g->in_off;
         const osm_adj *adj = dir == OSM_DIR_FWD ? g->out : g->in;
         for (uint32_t i = off[c->x]; i < off[c->x + 1]; i++)
-            if (OSM_ADJ_KIND(adj[i].info) == OSM_REQUEST && g->kind[adj[i].node] == OSM_PD)
+            if (OSM_ADJ_KIND(adj[i].info) == OSM_REQUEST && g->kind[adj[i].node] == OSM_PD &&
+                !(dir == OSM_DIR_FWD ? q_cut_out(c->q, i) : q_cut_in(c->q, i)))
                 qset_add(src, adj[i].node);
     } else {
         qset_add(src, c->x);
@@ -285,7 +288,8 @@ static int pd_chain(qctx *c, uint32_t edges, int dir, uint8_t mode, bool plus, u
             const osm_adj *adj = dir == OSM_DIR_FWD ? g->out : g->in;
             uint32_t info = OSM_REQUEST;
             for (uint32_t i = off[c->x]; i < off[c->x + 1]; i++)
-                if (adj[i].node == h && OSM_ADJ_KIND(adj[i].info) == OSM_REQUEST)
+                if (adj[i].node == h && OSM_ADJ_KIND(adj[i].info) == OSM_REQUEST &&
+                    !(dir == OSM_DIR_FWD ? q_cut_out(c->q, i) : q_cut_in(c->q, i)))
                     info = adj[i].info;
             rc = q_emit_step(c->out, c->x, 0, false) |
                  q_emit_step(c->out, h, info, dir != OSM_DIR_FWD) |
@@ -351,7 +355,8 @@ static int request_hops(qctx *c, int dir, uint32_t comp)
     const osm_adj *adj = dir == OSM_DIR_FWD ? g->out : g->in;
     for (uint32_t i = off[c->x]; i < off[c->x + 1]; i++) {
         osm_id p = adj[i].node;
-        if (OSM_ADJ_KIND(adj[i].info) != OSM_REQUEST || g->kind[p] != OSM_PD || p == c->x)
+        if (OSM_ADJ_KIND(adj[i].info) != OSM_REQUEST || g->kind[p] != OSM_PD || p == c->x ||
+            (dir == OSM_DIR_FWD ? q_cut_out(c->q, i) : q_cut_in(c->q, i)))
             continue;
         osm_member *e = member_add(c, p, comp, OSM_NONE);
         if (!e) {
@@ -401,7 +406,7 @@ static qset *held_spaces(qctx *c)
     for (uint32_t i = g->out_off[c->x]; i < g->out_off[c->x + 1]; i++) {
         osm_id v = g->out[i].node;
         if (OSM_ADJ_KIND(g->out[i].info) == OSM_HOLD && g->kind[v] == OSM_SPACE &&
-            qset_add(s, v) && s->par)
+            !q_cut_out(c->q, i) && qset_add(s, v) && s->par)
             s->par[v] = (qpar){ c->x, g->out[i].info, 1, 0 };
     }
     c->sxall = s;
@@ -437,23 +442,6 @@ static int ib_indirect_servers(qctx *c)
 
 /* ---- entry points --------------------------------------------------------------------- */
 
-static uint8_t sr_mode(const osm_qopts *o)
-{
-    return o->property == OSM_PROP_I ? OSM_PERM_W
-         : o->property == OSM_PROP_C ? OSM_PERM_R : o->mode;
-}
-static uint8_t control_mode(const osm_qopts *o)
-{
-    return o->property == OSM_PROP_I ? OSM_PERM_W
-         : o->property == OSM_PROP_C ? OSM_PERM_R : 0;
-}
-
-static uint32_t property_comps(osm_property p)
-{
-    return p == OSM_PROP_A ? OSM_COMP_TCB
-         : OSM_COMP_SHARED_RESOURCES | OSM_COMP_SERVERS | OSM_COMP_CAN_CONTROL;
-}
-
 static int ctx_init(qctx *c, osm_query *q, osm_id x, const osm_qopts *o, osm_members *out)
 {
     static const osm_qopts dflt;
@@ -484,18 +472,15 @@ static int finish(qctx *c, int rc)
     return 0;
 }
 
-int osm_query_components(osm_query *q, osm_id x, uint32_t comps, const osm_qopts *o,
-                         osm_members *out)
+int q_components_modes(osm_query *q, osm_id x, uint32_t comps, const osm_qopts *o,
+                       uint8_t srm, uint8_t ctlm, osm_members *out)
 {
-    static const osm_qopts dflt;
     qctx c;
     if (ctx_init(&c, q, x, o, out) < 0)
         return -1;
-    if (!o)
-        o = &dflt;
     int rc = 0;
     if (!rc && (comps & OSM_COMP_SHARED_RESOURCES))
-        rc = comp_shared_resources(&c, 0, sr_mode(o));
+        rc = comp_shared_resources(&c, 0, srm);
     if (!rc && (comps & OSM_COMP_SHARED_SPACES))
         rc = comp_shared_spaces(&c);
     if (!rc && (comps & OSM_COMP_SERVERS))
@@ -503,16 +488,25 @@ int osm_query_components(osm_query *q, osm_id x, uint32_t comps, const osm_qopts
     if (!rc && (comps & OSM_COMP_INDIRECT_SERVERS))
         rc = comp_indirect_servers(&c);
     if (!rc && (comps & OSM_COMP_CAN_CONTROL))
-        rc = pd_chain(&c, E_HOLD, OSM_DIR_BACK, control_mode(o), false, OSM_COMP_CAN_CONTROL);
+        rc = pd_chain(&c, E_HOLD, OSM_DIR_BACK, ctlm, false, OSM_COMP_CAN_CONTROL);
     if (!rc && (comps & OSM_COMP_CONTROL_BY))
-        rc = pd_chain(&c, E_HOLD, OSM_DIR_FWD, control_mode(o), false, OSM_COMP_CONTROL_BY);
+        rc = pd_chain(&c, E_HOLD, OSM_DIR_FWD, ctlm, false, OSM_COMP_CONTROL_BY);
     return finish(&c, rc);
+}
+
+int osm_query_components(osm_query *q, osm_id x, uint32_t comps, const osm_qopts *o,
+                         osm_members *out)
+{
+    static const osm_qopts dflt;
+    if (!o)
+        o = &dflt;
+    return q_components_modes(q, x, comps, o, q_sr_mode(o), q_control_mode(o), out);
 }
 
 int osm_tcb(osm_query *q, osm_id x, const osm_qopts *o, osm_members *out)
 {
     static const osm_qopts dflt;
-    return osm_query_components(q, x, property_comps((o ? o : &dflt)->property), o, out);
+    return osm_query_components(q, x, q_property_comps((o ? o : &dflt)->property), o, out);
 }
 
 int osm_ib(osm_query *q, osm_id x, const osm_qopts *o, osm_members *out)
@@ -523,9 +517,9 @@ int osm_ib(osm_query *q, osm_id x, const osm_qopts *o, osm_members *out)
         return -1;
     if (!o)
         o = &dflt;
-    uint32_t comps = property_comps(o->property);
+    uint32_t comps = q_property_comps(o->property);
     /* Each block answers "x in COMPONENT(p)" for every p at once. */
-    int rc = comp_shared_resources(&c, sr_mode(o), 0);
+    int rc = comp_shared_resources(&c, q_sr_mode(o), 0);
     if (!rc && (comps & OSM_COMP_SHARED_SPACES))
         rc = comp_shared_spaces(&c);            /* a symmetric relation */
     if (!rc) {
@@ -535,6 +529,6 @@ int osm_ib(osm_query *q, osm_id x, const osm_qopts *o, osm_members *out)
     if (!rc && (comps & OSM_COMP_INDIRECT_SERVERS))
         rc = ib_indirect_servers(&c);
     if (!rc)    /* x in CanControl(p) <=> a chain leads from x to p */
-        rc = pd_chain(&c, E_HOLD, OSM_DIR_FWD, control_mode(o), false, OSM_COMP_CAN_CONTROL);
+        rc = pd_chain(&c, E_HOLD, OSM_DIR_FWD, q_control_mode(o), false, OSM_COMP_CAN_CONTROL);
     return finish(&c, rc);
 }

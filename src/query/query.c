@@ -73,6 +73,9 @@ void osm_query_free(osm_query *q)
     free(q->fr_adj);
     free(q->fr_maps_off);
     free(q->fr_maps);
+    free(q->cut_out);
+    free(q->cut_in);
+    free(q->cut_log);
     osm_snapshot_free(q->owned);
     free(q);
 }
@@ -343,12 +346,15 @@ uint32_t q_subset_info(const osm_snapshot *g, osm_id r)
 
 /* Visit the neighbours of u in one direction. */
 static inline void walk_adj(const osm_snapshot *g, const qwalk *w, qset *vis, osm_id u,
-                            uint32_t du, const uint32_t *off, const osm_adj *adj, bool back)
+                            uint32_t du, const uint32_t *off, const osm_adj *adj, bool back,
+                            const uint8_t *cut)
 {
     for (uint32_t i = off[u], e = off[u + 1]; i < e; i++) {
         uint32_t info = adj[i].info;
         osm_id v = adj[i].node;
         if (!(w->edges >> OSM_ADJ_KIND(info) & 1) || !q_perm_ok(info, w->mode))
+            continue;
+        if (cut && cut[i])
             continue;
         if (g->kind[v] >= OSM_KIND_COUNT || !(w->enter >> g->kind[v] & 1))
             continue;
@@ -369,9 +375,9 @@ void q_walk(osm_query *q, const qwalk *w, const osm_id *src, size_t nsrc, qset *
         osm_id u = src[i];
         if (w->plus) {
             if (w->dir & OSM_DIR_FWD)
-                walk_adj(g, w, vis, u, 0, g->out_off, g->out, false);
+                walk_adj(g, w, vis, u, 0, g->out_off, g->out, false, q->cut_out);
             if (w->dir & OSM_DIR_BACK)
-                walk_adj(g, w, vis, u, 0, g->in_off, g->in, true);
+                walk_adj(g, w, vis, u, 0, g->in_off, g->in, true, q->cut_in);
         } else if (qset_add(vis, u) && vis->par) {
             vis->par[u] = (qpar){ OSM_NONE, 0, 0, 0 };
         }
@@ -391,9 +397,9 @@ void q_walk(osm_query *q, const qwalk *w, const osm_id *src, size_t nsrc, qset *
         if (!is_src && !(w->expand >> g->kind[u] & 1))
             continue;
         if (w->dir & OSM_DIR_FWD)
-            walk_adj(g, w, vis, u, level, g->out_off, g->out, false);
+            walk_adj(g, w, vis, u, level, g->out_off, g->out, false, q->cut_out);
         if (w->dir & OSM_DIR_BACK)
-            walk_adj(g, w, vis, u, level, g->in_off, g->in, true);
+            walk_adj(g, w, vis, u, level, g->in_off, g->in, true, q->cut_in);
     }
 }
 

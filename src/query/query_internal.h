@@ -45,7 +45,27 @@ struct osm_query {
     osm_adj *fr_adj;
     osm_id *fr_maps_off;        /* [n_types + 1] */
     osm_id *fr_maps;            /* types each space type maps to */
+    /* Cuts (what-if, harden): CSR entries removed from every single-PD
+     * walk; parallel to g->out / g->in.  NULL = nothing cut. */
+    uint8_t *cut_out, *cut_in;
+    size_t n_cut;               /* entries marked, so clearing is cheap to skip */
+    /* While `cut_logging`, every newly marked entry is logged as a pair
+     * (out index, in index) so q_cut_undo can take exactly that back. */
+    bool cut_logging;
+    uint32_t *cut_log;
+    size_t n_cut_log, cap_cut_log;
+    bool cut_log_oom;
 };
+
+/* Is out-entry / in-entry i of the snapshot removed by a cut? */
+static inline bool q_cut_out(const osm_query *q, uint32_t i)
+{
+    return q->cut_out && q->cut_out[i];
+}
+static inline bool q_cut_in(const osm_query *q, uint32_t i)
+{
+    return q->cut_in && q->cut_in[i];
+}
 
 static inline bool qset_has(const qset *s, osm_id v) { return s->stamp[v] == s->gen; }
 
@@ -111,6 +131,36 @@ void q_members_sort(const osm_query *q, osm_member *v, size_t n);
 void q_ids_sort(const osm_store *s, osm_id *v, size_t n);
 /* The SUBSET edge info of resource r to space s, or 0. */
 uint32_t q_subset_info(const osm_snapshot *g, osm_id r);
+
+/* The access mode of shared resources and of control chains in a view
+ * (MODEL.md §4: I = W, C = R; A uses the asked mode / any chain). */
+static inline uint8_t q_sr_mode(const osm_qopts *o)
+{
+    return o->property == OSM_PROP_I ? OSM_PERM_W
+         : o->property == OSM_PROP_C ? OSM_PERM_R : o->mode;
+}
+static inline uint8_t q_control_mode(const osm_qopts *o)
+{
+    return o->property == OSM_PROP_I ? OSM_PERM_W
+         : o->property == OSM_PROP_C ? OSM_PERM_R : 0;
+}
+/* The components whose union is TCB_P. */
+static inline uint32_t q_property_comps(osm_property p)
+{
+    return p == OSM_PROP_A ? OSM_COMP_TCB
+         : OSM_COMP_SHARED_RESOURCES | OSM_COMP_SERVERS | OSM_COMP_CAN_CONTROL;
+}
+
+/* One component query with explicit modes for shared resources and control
+ * chains (the severity ranking asks for W and RWT whatever the view). */
+int q_components_modes(osm_query *q, osm_id x, uint32_t comps, const osm_qopts *o,
+                       uint8_t sr_mode, uint8_t ctl_mode, osm_members *out);
+
+/* Apply a cut, logging what it marks on top of the existing cuts; undo it
+ * with q_cut_undo (harden tries thousands of cuts over the user's ones).
+ * -1 on ENOMEM (the partial marks are undone). */
+int q_cut_try(osm_query *q, const osm_cut *c);
+void q_cut_undo(osm_query *q);
 
 /* Short masks for kinds and edge kinds used by the walks. */
 #define K_PD OSM_KIND_BIT(OSM_PD)

@@ -19,13 +19,30 @@ static _Thread_local const osm_store *sort_store;
 
 static int cmp_pd_id(const void *a, const void *b)
 {
-    return strcmp(osm_node_id(sort_store, *(const osm_id *)a),
-                  osm_node_id(sort_store, *(const osm_id *)b));
+    return osm_id_natural_cmp(osm_node_id(sort_store, *(const osm_id *)a),
+                              osm_node_id(sort_store, *(const osm_id *)b));
 }
 
-/* The chosen PDs, sorted and without repeats: those asked for, else the
- * first max_pds by ID.  Sets *total to the number of PDs in the state. */
-static int choose_pds(osm_report *r, size_t *total)
+/* TCB sizes by node, for the default section order. */
+static _Thread_local const size_t *sort_tcb_size;
+
+/* The kernel and the root task first, then the most exposed (largest TCB),
+ * then natural ID: on a host the first sections are the ones that matter. */
+static int cmp_pd_exposed(const void *a, const void *b)
+{
+    osm_id x = *(const osm_id *)a, y = *(const osm_id *)b;
+    bool px = osm_cleanup_protected(sort_store, x), py = osm_cleanup_protected(sort_store, y);
+    if (px != py)
+        return px ? -1 : 1;
+    if (sort_tcb_size[x] != sort_tcb_size[y])
+        return sort_tcb_size[x] > sort_tcb_size[y] ? -1 : 1;
+    return cmp_pd_id(a, b);
+}
+
+/* The chosen PDs without repeats: those asked for (natural ID order), else
+ * the kernel and root task and then the most exposed, up to max_pds.  Sets
+ * *total to the number of PDs in the state. */
+static int choose_pds(osm_report *r, size_t *total, const osm_all *all)
 {
     const osm_store *s = r->s;
     size_t n = osm_store_node_count_kind(s, OSM_PD);
@@ -48,6 +65,17 @@ static int choose_pds(osm_report *r, size_t *total)
         if (!m || r->pds[m - 1] != r->pds[i])
             r->pds[m++] = r->pds[i];
     r->n_pds = m;
+    if (!r->o->pds) {
+        size_t *sz = calloc(osm_store_node_bound(s) + 1, sizeof *sz);
+        if (!sz)
+            return -1;
+        for (size_t i = 0; i < all->n_pds; i++)
+            sz[all->pds[i]] = all->tcb_off[i + 1] - all->tcb_off[i];
+        sort_tcb_size = sz;
+        qsort(r->pds, r->n_pds, sizeof *r->pds, cmp_pd_exposed);
+        sort_tcb_size = NULL;
+        free(sz);
+    }
     size_t cap = r->o->max_pds ? r->o->max_pds : DEFAULT_MAX_PDS;
     if (!r->o->pds && r->n_pds > cap)
         r->n_pds = cap;
@@ -160,24 +188,35 @@ static void write_summary(osm_report *r)
     fputs("</table></div></div>\n", f);
 }
 
-/* Every PD with its TCB and IB sizes (one osm_query_all, no chains). */
-static int write_pd_table(osm_report *r, size_t total)
+/* Every PD with its TCB and IB sizes (from one osm_query_all), in natural
+ * ID order. */
+static int write_pd_table(osm_report *r, size_t total, const osm_all *a)
 {
     FILE *f = r->f;
-    osm_all all;
-    osm_qopts qo = r->qo;
-    qo.why = false;
-    if (osm_query_all(r->q, &qo, true, &all) < 0)
+    osm_all all = *a;
+    osm_id *order = malloc((all.n_pds + 1) * sizeof *order);
+    size_t *row_of = calloc(osm_store_node_bound(r->s) + 1, sizeof *row_of);
+    if (!order || !row_of) {
+        free(order);
+        free(row_of);
         return -1;
+    }
+    memcpy(order, all.pds, all.n_pds * sizeof *order);
+    sort_store = r->s;
+    qsort(order, all.n_pds, sizeof *order, cmp_pd_id);
+    for (size_t i = 0; i < all.n_pds; i++)
+        row_of[all.pds[i]] = i;
     fprintf(f, "<h2 id=\"pds\">Protection domains</h2>\n<p class=\"note\">%zu PDs; %zu have a "
                "section below", total, r->n_pds);
     if (!r->o->pds && r->n_pds < total)
-        fputs(" (the first by ID; choose others with <code>--pd</code>)", f);
+        fputs(" (the kernel and root task, then the largest TCBs; choose others with "
+              "<code>--pd</code>)", f);
     fputs(".</p>\n<div class=\"scroll\"><table><tr><th>PD</th><th>name</th><th>TCB size</th>"
           "<th>impact boundary size</th></tr>\n", f);
     size_t rows = all.n_pds < MAX_PD_ROWS ? all.n_pds : MAX_PD_ROWS;
-    for (size_t i = 0; i < rows; i++) {
-        osm_id pd = all.pds[i];
+    for (size_t k = 0; k < rows; k++) {
+        osm_id pd = order[k];
+        size_t i = row_of[pd];
         fputs("<tr data-f><td>", f);
         if (is_chosen(r, pd))
             pd_link(r, pd);
@@ -192,7 +231,8 @@ static int write_pd_table(osm_report *r, size_t total)
     if (rows < all.n_pds)
         fprintf(f, "<p class=\"note\">&hellip; and %zu more PDs (see <code>osmosis tcb</code>).</p>\n",
                 all.n_pds - rows);
-    osm_all_free(&all);
+    free(order);
+    free(row_of);
     return 0;
 }
 
@@ -208,7 +248,8 @@ static void write_via(osm_report *r, const osm_member *m)
     fputs(")", r->f);
 }
 
-static void write_members(osm_report *r, const char *title, const osm_members *ms)
+static void write_members(osm_report *r, const char *title, const osm_members *ms,
+                          const osm_way *ways)
 {
     FILE *f = r->f;
     fprintf(f, "<div><h3>%s: %zu PD%s</h3>\n", title, ms->n, ms->n == 1 ? "" : "s");
@@ -216,12 +257,19 @@ static void write_members(osm_report *r, const char *title, const osm_members *m
         fputs("<p class=\"note\">none</p></div>\n", f);
         return;
     }
-    fputs("<div class=\"scroll\"><table><tr><th>PD</th><th>why</th><th>reason</th></tr>\n", f);
+    fprintf(f, "<div class=\"scroll\"><table><tr><th>PD</th>%s<th>why</th><th>reason</th></tr>\n",
+            ways ? "<th>way in</th>" : "");
     size_t rows = ms->n < MAX_MEMBER_ROWS ? ms->n : MAX_MEMBER_ROWS;
     for (size_t i = 0; i < rows; i++) {
         const osm_member *m = &ms->v[i];
-        fputs("<tr data-f><td>", f);
+        if (ways)
+            fprintf(f, "<tr data-f data-way=\"%s\"><td>", osm_way_name(ways[i]));
+        else
+            fputs("<tr data-f><td>", f);
         pd_name(r, m->pd);
+        if (ways)
+            fprintf(f, "</td><td><span class=\"way w%d\">%s</span>", (int)ways[i],
+                    osm_way_name(ways[i]));
         fputs("</td><td>", f);
         for (uint32_t b = 1; b <= OSM_COMP_CONTROL_BY; b <<= 1)
             if (m->comps & b)
@@ -266,8 +314,28 @@ static int write_pd_section(osm_report *r, osm_id x)
     if (osm_report_svg(r, x, &tcb, &ib) < 0)
         goto out;
     fputs("<div class=\"cols\">\n", f);
-    write_members(r, "TCB", &tcb);
-    write_members(r, "Impact boundary", &ib);
+    /* The TCB table lists members strongest way in first. */
+    osm_ranking rk;
+    if (osm_tcb_ranked(r->q, x, &r->qo, &rk) < 0)
+        goto out;
+    osm_members rt = { .v = malloc((rk.n + 1) * sizeof *rt.v), .n = rk.n, .steps = rk.steps };
+    osm_way *ways = malloc((rk.n + 1) * sizeof *ways);
+    if (!rt.v || !ways) {
+        free(rt.v);
+        free(ways);
+        osm_ranking_free(&rk);
+        goto out;
+    }
+    for (size_t i = 0; i < rk.n; i++) {
+        const osm_ranked *e = &rk.v[i];
+        rt.v[i] = (osm_member){ e->pd, e->comps, e->comps, e->via, e->why_off, e->why_len };
+        ways[i] = e->way;
+    }
+    write_members(r, "TCB (strongest way in first)", &rt, ways);
+    free(rt.v);
+    free(ways);
+    osm_ranking_free(&rk);
+    write_members(r, "Impact boundary", &ib, NULL);
     fputs("</div></section>\n", f);
     rc = 0;
 out:
@@ -279,12 +347,23 @@ out:
 static int write_page(osm_report *r)
 {
     size_t total;
-    if (choose_pds(r, &total) < 0)
+    osm_all all;
+    osm_qopts qo = r->qo;
+    qo.why = false;
+    if (osm_query_all(r->q, &qo, true, &all) < 0)
         return -1;
+    if (choose_pds(r, &total, &all) < 0) {
+        osm_all_free(&all);
+        return -1;
+    }
     osm_report_page_head(r->f, r->o->title);
     write_header(r);
     write_summary(r);
-    if (write_pd_table(r, total) < 0)
+    int rc = write_pd_table(r, total, &all);
+    if (rc == 0)
+        rc = osm_report_classes(r, &all);
+    osm_all_free(&all);
+    if (rc < 0)
         return -1;
     fputs("<h2 id=\"sections\">TCB and impact boundary per PD</h2>\n"
           "<p class=\"legend note\"><span><i class=\"sw\" style=\"background:#ffd966\"></i>the PD"

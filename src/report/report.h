@@ -46,6 +46,7 @@ typedef struct osm_report {
     char *err;
     size_t errlen;
     void *gvc;                  /* Graphviz context (GVC_t), made on first use */
+    unsigned n_pics;            /* pictures written, for unique SVG ids */
 } osm_report;
 
 /* HTML-escape `s` into f (& < > " '). */
@@ -57,6 +58,11 @@ void osm_report_page_tail(FILE *f);
 const char *osm_report_comp_label(uint32_t comp);
 /* A stable HTML id fragment for a node ID (non-alphanumerics -> '_' + hex). */
 void osm_report_anchor(FILE *f, const char *id);
+
+/* Classes of PDs whose TCB and impact boundary are the same once each PD
+ * counts itself in (24 `sleep`s sharing everything are one class).  0 or
+ * -1 (ENOMEM). */
+int osm_report_classes(osm_report *r, const osm_all *all);
 
 /* The RSI / FR matrix of r->pds.  0 or -1 (ENOMEM). */
 int osm_report_matrix(osm_report *r);

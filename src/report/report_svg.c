@@ -481,10 +481,21 @@ static int pic_render(pic *p)
     else if (gvRenderData(r->gvc, g, "svg", &svg, &len) != 0 || !svg)
         snprintf(r->err, r->errlen, "Graphviz could not render SVG");
     else {
-        const char *start = strstr(svg, "<svg");
+        const char *start = strstr(svg, "<svg"), *end = svg + len;
         fputs("<div class=\"pic\">", r->f);
-        if (start)
-            fwrite(start, 1, len - (size_t)(start - svg), r->f);
+        /* Graphviz numbers ids per picture (graph0, node1, ...): prefix
+         * them with the picture's number so ids stay unique in the page. */
+        unsigned pic_no = ++r->n_pics;
+        for (const char *at = start; at && at < end;) {
+            const char *id = strstr(at, " id=\"");
+            if (!id || id >= end) {
+                fwrite(at, 1, (size_t)(end - at), r->f);
+                break;
+            }
+            fwrite(at, 1, (size_t)(id - at) + 5, r->f);
+            fprintf(r->f, "p%u_", pic_no);
+            at = id + 5;
+        }
         fputs("</div>\n", r->f);
         rc = 0;
     }

@@ -50,7 +50,7 @@ RESOURCE,M2,MO,,,,0x0_2_12
 ,,T,HOLD,C,B,
 CSV
 expect_status 0 timeout 20 "$OSMOSIS" tcb cyc.csv B --json
-expect_eq "$out" '{"query":"tcb","pd":"B","types":null,"mode":"ANY","property":"A","result":["A","C"]}'
+expect_eq "$out" '{"query":"tcb","pd":"B","types":null,"mode":"ANY","property":"A","names":{"A":"ROOT_TASK","C":"app"},"result":["A","C"]}'
 # B -> C -> B is a REQUEST chain of two edges, but B is never its own server.
 expect_status 0 timeout 20 "$OSMOSIS" indirect-servers cyc.csv B --json
 expect_contains "$out" '"result":["A","C"]'

@@ -45,13 +45,17 @@ done
 expect_eq "$(result tcb "$GPIKV" --all)" '{"PD_0":["PD_1","PD_2","PD_3","PD_4"],"PD_1":["PD_0","PD_2","PD_3","PD_4"],"PD_2":["PD_0","PD_1","PD_3","PD_4"],"PD_3":["PD_0","PD_1","PD_2","PD_4"],"PD_4":["PD_0","PD_1","PD_2","PD_3"]}}' "tcb --all"
 # Exact JSON shape of a one-PD answer.
 q tcb "$GPIKV" PD_3
-expect_eq "$out" '{"query":"tcb","pd":"PD_3","types":null,"mode":"ANY","property":"A","result":["PD_0","PD_1","PD_2","PD_4"]}'
+expect_eq "$out" '{"query":"tcb","pd":"PD_3","types":null,"mode":"ANY","property":"A","names":{"PD_0":"ROOT_TASK","PD_1":"GPIKV001","PD_2":"ramdisk_server","PD_4":"hello_kvstore"},"result":["PD_0","PD_1","PD_2","PD_4"]}'
 # Only FILE: PD_4 and PD_3 both hold FILE_c_2/3; FILE_SPACE_c is PD_3's.
 expect_eq "$(result shared-resources "$GPIKV" PD_4 --types FILE)" '["PD_3"]}' "shared FILE"
 # --why names the chain: PD_4 reaches BLOCK_a_a through FILE_c_2.
 q tcb "$GPIKV" PD_4 --why
 expect_contains "$out" '"PD_2":{"component":"shared-resources"'
-expect_contains "$out" '"path":["PD_4","-HOLD->","FILE_c_2","-MAP->","BLOCK_a_a","<-HOLD-","PD_2"]'
+# Each step: the node, its kind, type (resources/spaces) or name (PDs), and
+# the edge from the previous step with its permissions.
+expect_contains "$out" '"path":[{"node":"PD_4","kind":"PD","type":null,"name":"hello_kvstore","edge":null,"perms":null},{"node":"FILE_c_2","kind":"RESOURCE","type":"FILE","name":null,"edge":{"kind":"HOLD","dir":"fwd"}'
+expect_contains "$out" '{"node":"BLOCK_a_a","kind":"RESOURCE","type":"BLOCK","name":null,"edge":{"kind":"MAP","dir":"fwd"}'
+expect_contains "$out" '{"node":"PD_2","kind":"PD","type":null,"name":"ramdisk_server","edge":{"kind":"HOLD","dir":"back"}'
 
 # RSI of PD_1 and PD_2: PD_1 holds 4 VCPUs, PD_2 one of them (VCPU_5_2): 1/4;
 # both reach PCPU_1_0 through a VCPU MAP: 1; they share no VMR.

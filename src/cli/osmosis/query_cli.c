@@ -122,6 +122,124 @@ static void comps_str(uint32_t comps, char *buf, size_t len)
         }
 }
 
+void qcli_json_path(osm_json *j, const osm_query *q, const osm_step *st, size_t n)
+{
+    const osm_store *s = osm_query_store(q);
+    osm_json_begin_array(j);
+    for (size_t k = 0; k < n; k++) {
+        osm_id v = st[k].node;
+        osm_kind kind = osm_node_kind(s, v);
+        osm_json_begin_object(j);
+        osm_json_key(j, "node");
+        osm_json_string(j, osm_node_id(s, v));
+        osm_json_key(j, "kind");
+        osm_json_string(j, osm_kind_name(kind));
+        osm_json_key(j, "type");    /* a PD has a name, not a type */
+        if (kind == OSM_PD)
+            osm_json_null(j);
+        else
+            osm_json_string(j, osm_node_data_name(s, v));
+        osm_json_key(j, "name");
+        if (kind == OSM_PD)
+            osm_json_string(j, osm_node_data_name(s, v));
+        else
+            osm_json_null(j);
+        osm_json_key(j, "edge");    /* the edge from the previous step */
+        if (!k) {
+            osm_json_null(j);
+        } else {
+            osm_json_begin_object(j);
+            osm_json_key(j, "kind");
+            osm_json_string(j, osm_edge_kind_name((osm_edge_kind)OSM_ADJ_KIND(st[k].info)));
+            osm_json_key(j, "dir");
+            osm_json_string(j, st[k].back ? "back" : "fwd");
+            osm_json_end_object(j);
+        }
+        osm_json_key(j, "perms");
+        uint8_t perms = (uint8_t)OSM_ADJ_PERMS(st[k].info);
+        if (!k || !(perms & OSM_PERM_RWXT)) {
+            osm_json_null(j);
+        } else {
+            char pb[8];
+            osm_json_string(j, osm_perms_format(perms, pb));
+        }
+        osm_json_end_object(j);
+    }
+    osm_json_end_array(j);
+}
+
+void qcli_json_names(osm_json *j, const osm_query *q, const osm_id *pds, size_t n)
+{
+    const osm_store *s = osm_query_store(q);
+    osm_id *w = malloc((n + 1) * sizeof *w);
+    osm_json_begin_object(j);
+    if (w) {
+        memcpy(w, pds, n * sizeof *w);
+        for (size_t i = 1; i < n; i++)   /* keys sorted by ID, as the arrays */
+            for (size_t k = i; k > 0 && strcmp(osm_node_id(s, w[k - 1]), osm_node_id(s, w[k])) > 0; k--) {
+                osm_id t = w[k]; w[k] = w[k - 1]; w[k - 1] = t;
+            }
+        for (size_t i = 0; i < n; i++)
+            if (!i || w[i] != w[i - 1]) {
+                osm_json_key(j, osm_node_id(s, w[i]));
+                osm_json_string(j, osm_node_data_name(s, w[i]));
+            }
+    }
+    osm_json_end_object(j);
+    free(w);
+}
+
+void qcli_json_ranked(osm_json *j, const osm_query *q, const osm_ranking *r)
+{
+    const osm_store *s = osm_query_store(q);
+    osm_json_begin_array(j);
+    for (size_t i = 0; i < r->n; i++) {
+        const osm_ranked *e = &r->v[i];
+        osm_json_begin_object(j);
+        osm_json_key(j, "pd");
+        osm_json_string(j, osm_node_id(s, e->pd));
+        osm_json_key(j, "name");
+        osm_json_string(j, osm_node_data_name(s, e->pd));
+        osm_json_key(j, "way");
+        osm_json_string(j, osm_way_name(e->way));
+        osm_json_key(j, "components");
+        osm_json_begin_array(j);
+        for (uint32_t b = 1; b <= OSM_COMP_CONTROL_BY; b <<= 1)
+            if (e->comps & b)
+                osm_json_string(j, osm_comp_name(b));
+        osm_json_end_array(j);
+        osm_json_key(j, "via");
+        if (e->via == OSM_NONE)
+            osm_json_null(j);
+        else
+            osm_json_string(j, osm_node_id(s, e->via));
+        if (e->why_len) {
+            osm_json_key(j, "path");
+            qcli_json_path(j, q, r->steps + e->why_off, e->why_len);
+        }
+        osm_json_end_object(j);
+    }
+    osm_json_end_array(j);
+}
+
+void qcli_print_ranked(const osm_query *q, const osm_ranking *r, bool why)
+{
+    const osm_store *s = osm_query_store(q);
+    if (!r->n)
+        return;
+    printf("  %-16s %-16s %-20s %s\n", "WAY", "PD", "NAME", "VIA");
+    for (size_t i = 0; i < r->n; i++) {
+        const osm_ranked *e = &r->v[i];
+        printf("  %-16s %-16s %-20s %s\n", osm_way_name(e->way), osm_node_id(s, e->pd),
+               osm_node_data_name(s, e->pd), e->via == OSM_NONE ? "-" : osm_node_id(s, e->via));
+        if (why && e->why_len) {
+            char *chain = osm_steps_format(q, r->steps + e->why_off, e->why_len);
+            printf("      why: %s\n", chain ? chain : "?");
+            free(chain);
+        }
+    }
+}
+
 void qcli_json_why(osm_json *j, const osm_query *q, const osm_members *m)
 {
     const osm_store *s = osm_query_store(q);
@@ -144,18 +262,7 @@ void qcli_json_why(osm_json *j, const osm_query *q, const osm_members *m)
         else
             osm_json_string(j, osm_node_id(s, e->via));
         osm_json_key(j, "path");
-        osm_json_begin_array(j);
-        for (uint32_t k = 0; k < e->why_len; k++) {
-            const osm_step *st = &m->steps[e->why_off + k];
-            if (k) {
-                char eb[32];
-                const char *kn = osm_edge_kind_name((osm_edge_kind)OSM_ADJ_KIND(st->info));
-                snprintf(eb, sizeof eb, st->back ? "<-%s-" : "-%s->", kn);
-                osm_json_string(j, eb);
-            }
-            osm_json_string(j, osm_node_id(s, st->node));
-        }
-        osm_json_end_array(j);
+        qcli_json_path(j, q, &m->steps[e->why_off], e->why_len);
         osm_json_end_object(j);
     }
     osm_json_end_object(j);

@@ -29,6 +29,16 @@ void qcli_json_types(osm_json *j, const qcli *c);
 void qcli_json_members(osm_json *j, const osm_query *q, const osm_members *m);
 /* {"PD": {"component":..,"components":[..],"via":..,"path":[..]}, ...} */
 void qcli_json_why(osm_json *j, const osm_query *q, const osm_members *m);
+/* A chain as [{"node","kind","type","name","edge","perms"}, ...]: type is
+ * null for a PD, name null for others; edge ({"kind","dir"}) and perms are
+ * those of the edge from the previous step (null on the first). */
+void qcli_json_path(osm_json *j, const osm_query *q, const osm_step *st, size_t n);
+/* {"ID": "name", ...} for the PDs given (sorted, without repeats). */
+void qcli_json_names(osm_json *j, const osm_query *q, const osm_id *pds, size_t n);
+/* The ranked TCB: [{"pd","name","way","components","via","path"?}, ...]. */
+void qcli_json_ranked(osm_json *j, const osm_query *q, const osm_ranking *r);
+/* A table: WAY, PD, NAME, VIA (strongest first); chains with why. */
+void qcli_print_ranked(const osm_query *q, const osm_ranking *r, bool why);
 /* A table: PD, NAME, COMPONENTS, VIA; chains under each row with why. */
 void qcli_print_members(const osm_query *q, const osm_members *m, bool why);
 /* Print a sorted ID list as a JSON array. */

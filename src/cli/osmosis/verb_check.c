@@ -21,7 +21,9 @@ static const char help[] =
     "                    count as problems too (exit 1)\n"
     "      --warn-only   violations are reported but exit 0 (a survey, not a gate)\n"
     "      --rule N      check rule N only (1..7)\n"
-    "      --json        {\"file\":..,\"ok\":..,\"violations\":[{\"rule\":N,\"message\":..}],\"by_rule\":{..}}\n"
+    "      --json        {\"file\":..,\"ok\":..,\"violations\":[{\"rule\":N,\"message\":..,\n"
+    "                    \"nodes\":[IDs]}],\"by_rule\":{..},\"import_problems\":[{\"line\":N,\n"
+    "                    \"severity\":..,\"message\":..}]}\n"
     "      --no-control  do not add ROOT_TASK control edges first\n"
     "      --process     apply the processing split first\n";
 
@@ -31,6 +33,67 @@ static int cmp_diag(const void *a, const void *b)
     if (x->rule != y->rule)
         return x->rule - y->rule;
     return strcmp(x->msg, y->msg);
+}
+
+/* The node IDs a violation message names, in order of mention: every word
+ * (quotes and punctuation stripped) that is the ID of a node. */
+static void json_message_nodes(osm_json *j, const osm_store *s, const char *msg)
+{
+    osm_json_begin_array(j);
+    const char *p = msg;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        const char *a = p, *b = e;
+        while (a < b && strchr("'\"(,", *a))
+            a++;
+        while (b > a && strchr("'\"),.:;", b[-1]))
+            b--;
+        if (b > a && osm_store_find_n(s, a, (size_t)(b - a)) != OSM_NONE) {
+            char id[256];
+            snprintf(id, sizeof id, "%.*s", (int)(b - a), a);
+            osm_json_string(j, id);
+        }
+        p = e;
+    }
+    osm_json_end_array(j);
+}
+
+/* "import_problems": every line of FILE the reader could not use, with its
+ * line number.  The loader prints these to stderr; for JSON the file is
+ * read again into a scratch store to collect them (check is not on a hot
+ * path, and the shared loader stays as it is); null for stdin. */
+static void json_import_problems(osm_json *j, const char *path, const cli_load_opts *lo)
+{
+    osm_store *tmp = osm_store_new();
+    osm_diags d;
+    osm_diags_init(&d, SIZE_MAX / 2);
+    osm_csv_opts copts = { .strict = lo->strict };
+    osm_json_key(j, "import_problems");
+    if (!strcmp(path, "-")) {   /* stdin cannot be read twice */
+        osm_json_null(j);
+        osm_store_free(tmp);
+        osm_diags_free(&d);
+        return;
+    }
+    osm_json_begin_array(j);
+    if (tmp && osm_csv_read_file(tmp, path, &copts, &d, NULL) >= 0)
+        for (size_t i = 0; i < d.n; i++) {
+            osm_json_begin_object(j);
+            osm_json_key(j, "line");
+            osm_json_uint(j, d.v[i].line);
+            osm_json_key(j, "severity");
+            osm_json_string(j, d.v[i].severity == OSM_ERROR ? "error" : "warning");
+            osm_json_key(j, "message");
+            osm_json_string(j, d.v[i].msg);
+            osm_json_end_object(j);
+        }
+    osm_json_end_array(j);
+    osm_diags_free(&d);
+    osm_store_free(tmp);
 }
 
 static int run(int argc, char **argv)
@@ -103,9 +166,12 @@ static int run(int argc, char **argv)
             osm_json_int(&j, d.v[i].rule);
             osm_json_key(&j, "message");
             osm_json_string(&j, d.v[i].msg);
+            osm_json_key(&j, "nodes");
+            json_message_nodes(&j, l.store, d.v[i].msg);
             osm_json_end_object(&j);
         }
         osm_json_end_array(&j);
+        json_import_problems(&j, argv[optind], &lo);
         osm_json_end_object(&j);
         osm_json_finish(&j);
     } else {

@@ -9,7 +9,7 @@
 
 static const char help_fmt[] =
     "usage: osmosis %s FILE PD%s [--types T1,T2] [--mode ANY|R|W|X|RW...]\n"
-    "                  [--property A|I|C] [--why] [--json] [--process]\n"
+    "                  [--property A|I|C] [--why] [--json] [--process]%s\n"
     "\n"
     "%s\n"
     "\n"
@@ -18,7 +18,9 @@ static const char help_fmt[] =
     "      --property P    A availability (default), I integrity (mode W, control\n"
     "                      chains carrying W), C confidentiality (mode R, chains R)\n"
     "      --why           the reason of every member: component, witness, chain\n"
-    "      --json          machine-readable output (sorted IDs)\n"
+    "      --json          machine-readable output (sorted IDs; \"names\" maps\n"
+    "                      every PD listed to its name)\n"
+    "%s"
     "      --process       apply the CellulOS processing split first\n"
     "\n"
     "Exit status: 0 answered, 2 usage error, unknown PD/type or bad mode.\n"
@@ -52,7 +54,11 @@ static const qverb verbs[] = {
 
 static void print_help(FILE *f, const qverb *v)
 {
-    fprintf(f, help_fmt, v->name, v->comps ? "" : "|--all", v->what);
+    bool tcb = !v->comps && !v->ib;
+    fprintf(f, help_fmt, v->name, v->comps ? "" : "|--all", tcb ? " [--rank]" : "", v->what,
+            tcb ? "      --rank          each member with its strongest way in (control > write\n"
+                  "                      > partial-control > server > read > pool),\n"
+                  "                      strongest first; JSON adds \"ranked\"\n" : "");
 }
 
 /* Answer for one PD (with chains when asked). */
@@ -81,7 +87,16 @@ static void json_header(osm_json *j, const qverb *v, const qcli *c, const char *
     osm_json_string(j, (const char *[]){ "A", "I", "C" }[c->opts.property]);
 }
 
-static int run_one(const qverb *v, qcli *c, const char *pd_id)
+/* The member PDs of m (for the "names" map). */
+static osm_id *member_pds(const osm_members *m)
+{
+    osm_id *v = malloc((m->n + 1) * sizeof *v);
+    for (size_t i = 0; v && i < m->n; i++)
+        v[i] = m->v[i].pd;
+    return v;
+}
+
+static int run_one(const qverb *v, qcli *c, const char *pd_id, bool rank)
 {
     osm_id x = cli_find_pd(c->loaded.store, v->name, pd_id);
     if (x == OSM_NONE)
@@ -89,22 +104,40 @@ static int run_one(const qverb *v, qcli *c, const char *pd_id)
     osm_members m;
     if (answer_one(c->q, v, x, &c->opts, &m) < 0)
         return qcli_oom(v->name);
+    osm_ranking rk = { 0 };
+    if (rank && osm_tcb_ranked(c->q, x, &c->opts, &rk) < 0) {
+        osm_members_free(&m);
+        return qcli_oom(v->name);
+    }
     if (c->json) {
         osm_json j;
         osm_json_init(&j, stdout, false);
         json_header(&j, v, c, pd_id);
+        osm_id *pds = member_pds(&m);
+        osm_json_key(&j, "names");     /* before "result", which stays last */
+        qcli_json_names(&j, c->q, pds, pds ? m.n : 0);
+        free(pds);
         osm_json_key(&j, "result");
         qcli_json_members(&j, c->q, &m);
         if (c->opts.why) {
             osm_json_key(&j, "why");
             qcli_json_why(&j, c->q, &m);
         }
+        if (rank) {
+            osm_json_key(&j, "ranked");
+            qcli_json_ranked(&j, c->q, &rk);
+        }
         osm_json_end_object(&j);
         osm_json_finish(&j);
     } else {
-        printf("%s of %s: %zu PD%s\n", v->name, pd_id, m.n, m.n == 1 ? "" : "s");
-        qcli_print_members(c->q, &m, c->opts.why);
+        printf("%s of %s: %zu PD%s%s\n", v->name, pd_id, m.n, m.n == 1 ? "" : "s",
+               rank ? ", strongest way in first" : "");
+        if (rank)
+            qcli_print_ranked(c->q, &rk, c->opts.why);
+        else
+            qcli_print_members(c->q, &m, c->opts.why);
     }
+    osm_ranking_free(&rk);
     osm_members_free(&m);
     return CLI_OK;
 }
@@ -121,6 +154,8 @@ static int run_all(const qverb *v, qcli *c)
     if (c->json) {
         osm_json_init(&j, stdout, false);
         json_header(&j, v, c, NULL);
+        osm_json_key(&j, "names");
+        qcli_json_names(&j, c->q, a.pds, a.n_pds);
         osm_json_key(&j, "result");
         osm_json_begin_object(&j);
     } else {
@@ -170,10 +205,11 @@ static int run_verb(const qverb *v, int argc, char **argv)
         { "types", required_argument, 0, 't' }, { "mode", required_argument, 0, 'm' },
         { "property", required_argument, 0, 'P' }, { "why", no_argument, 0, 'w' },
         { "json", no_argument, 0, 'j' }, { "process", no_argument, 0, 'p' },
-        { "all", no_argument, 0, 'a' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
+        { "all", no_argument, 0, 'a' }, { "rank", no_argument, 0, 'r' },
+        { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 } };
     qcli c;
     qcli_init(&c);
-    bool all = false;
+    bool all = false, rank = false;
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -185,6 +221,7 @@ static int run_verb(const qverb *v, int argc, char **argv)
         case 'j': c.json = true; break;
         case 'p': c.lo.process = true; break;
         case 'a': all = true; break;
+        case 'r': rank = true; break;
         case 'h': print_help(stdout, v); return CLI_OK;
         default: print_help(stderr, v); return CLI_USAGE;
         }
@@ -194,9 +231,11 @@ static int run_verb(const qverb *v, int argc, char **argv)
         return cli_usage_error(v->name, all ? "expected FILE with --all" : "expected FILE PD");
     if (all && v->comps)
         return cli_usage_error(v->name, "--all is for tcb and ib");
+    if (rank && (v->comps || v->ib || all))
+        return cli_usage_error(v->name, "--rank is for tcb of one PD");
     int st = qcli_open(&c, v->name, argv[optind]);
     if (st == CLI_OK)
-        st = all ? run_all(v, &c) : run_one(v, &c, argv[optind + 1]);
+        st = all ? run_all(v, &c) : run_one(v, &c, argv[optind + 1], rank);
     qcli_close(&c);
     return st;
 }
