@@ -112,10 +112,17 @@ static int run_bwrap(unsigned n, const char *path, cel_mech_out *out)
         return -1;
     cel_plat_sibling("kv-linux", prog, sizeof prog);
     snprintf(num, sizeof num, "%u", n);
+    /* The program's own directory is bound back over the private /tmp: a
+     * checkout (or CI's clone) may live under /tmp. */
+    char bindir[PATH_MAX];
+    snprintf(bindir, sizeof bindir, "%s", prog);
+    char *slash = strrchr(bindir, '/');
+    if (slash && slash != bindir)
+        *slash = '\0';
     char *argv[] = { bw, "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                      "--unshare-cgroup-try", "--die-with-parent", "--ro-bind", "/", "/",
                      "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", dir, dir,
-                     prog, num, dir, NULL };
+                     "--ro-bind", bindir, bindir, prog, num, dir, NULL };
     int to, from;
     pid_t pid = start_piped(argv, &to, &from, NULL);
     int rc = pid > 0 ? box_finish(pid, pid, to, from, path, out) : -1;
