@@ -6,6 +6,9 @@
 
 #include <osmosis/osmosis.h>
 
+/* Value of key in a "k=v;k=v" EXTRA into buf; buf, or NULL (buf "") when absent. */
+const char *dsc_extra_get(const char *extra, const char *key, char *buf, size_t sz);
+
 /* The space of `type` that pd draws from: the space of a membership
  * resource "SPACE#PID" it holds (a Linux extraction), else a space of that
  * type it holds directly; the first found, or OSM_NONE. */

@@ -100,8 +100,7 @@ static size_t others_in(const osm_store *s, osm_id sp, osm_id pd, osm_id *out, s
     return n;
 }
 
-/* Value of key in a "k=v;k=v" EXTRA into buf ("" when absent). */
-static const char *field(const char *extra, const char *key, char *buf, size_t sz)
+const char *dsc_extra_get(const char *extra, const char *key, char *buf, size_t sz)
 {
     size_t kl = strlen(key);
     buf[0] = '\0';
@@ -112,9 +111,9 @@ static const char *field(const char *extra, const char *key, char *buf, size_t s
             n = n < sz ? n : sz - 1;
             memcpy(buf, v, n);
             buf[n] = '\0';
-            break;
+            return buf;
         }
-    return buf;
+    return NULL;
 }
 
 enum { SHOW_MAX = 6 };
@@ -132,10 +131,10 @@ void dsc_pools(const osm_store *s, osm_id pd, osm_json *j, FILE *f)
     for (size_t i = 0; i < n; i++) {
         const char *x = osm_node_extra(s, sp[i]);
         char what[160], limit[32], used[32], binds[96];
-        field(x, "what", what, sizeof what);
-        field(x, "limit", limit, sizeof limit);
-        field(x, "used", used, sizeof used);
-        field(x, "binds", binds, sizeof binds);
+        dsc_extra_get(x, "what", what, sizeof what);
+        dsc_extra_get(x, "limit", limit, sizeof limit);
+        dsc_extra_get(x, "used", used, sizeof used);
+        dsc_extra_get(x, "binds", binds, sizeof binds);
         osm_id other[SHOW_MAX];
         size_t k = others_in(s, sp[i], pd, other, SHOW_MAX);
         if (j) {
@@ -246,7 +245,7 @@ static size_t uncertain_dir(const osm_store *s, osm_id pd, bool in, osm_json *j,
 void dsc_uncertain(const osm_store *s, osm_id pd, osm_json *j, FILE *f)
 {
     char why[160];
-    field(osm_node_extra(s, pd), "may_why", why, sizeof why);
+    dsc_extra_get(osm_node_extra(s, pd), "may_why", why, sizeof why);
     if (j) {
         osm_json_begin_object(j);
         osm_json_key(j, "seccomp");

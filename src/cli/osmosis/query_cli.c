@@ -189,6 +189,22 @@ void qcli_json_names(osm_json *j, const osm_query *q, const osm_id *pds, size_t 
     free(w);
 }
 
+/* "components": [names of the bits in comps], "via": ID or null. */
+static void json_comps_via(osm_json *j, const osm_store *s, uint32_t comps, osm_id via)
+{
+    osm_json_key(j, "components");
+    osm_json_begin_array(j);
+    for (uint32_t b = 1; b <= OSM_COMP_CONTROL_BY; b <<= 1)
+        if (comps & b)
+            osm_json_string(j, osm_comp_name(b));
+    osm_json_end_array(j);
+    osm_json_key(j, "via");
+    if (via == OSM_NONE)
+        osm_json_null(j);
+    else
+        osm_json_string(j, osm_node_id(s, via));
+}
+
 void qcli_json_ranked(osm_json *j, const osm_query *q, const osm_ranking *r)
 {
     const osm_store *s = osm_query_store(q);
@@ -202,17 +218,7 @@ void qcli_json_ranked(osm_json *j, const osm_query *q, const osm_ranking *r)
         osm_json_string(j, osm_node_data_name(s, e->pd));
         osm_json_key(j, "way");
         osm_json_string(j, osm_way_name(e->way));
-        osm_json_key(j, "components");
-        osm_json_begin_array(j);
-        for (uint32_t b = 1; b <= OSM_COMP_CONTROL_BY; b <<= 1)
-            if (e->comps & b)
-                osm_json_string(j, osm_comp_name(b));
-        osm_json_end_array(j);
-        osm_json_key(j, "via");
-        if (e->via == OSM_NONE)
-            osm_json_null(j);
-        else
-            osm_json_string(j, osm_node_id(s, e->via));
+        json_comps_via(j, s, e->comps, e->via);
         if (e->why_len) {
             osm_json_key(j, "path");
             qcli_json_path(j, q, r->steps + e->why_off, e->why_len);
@@ -250,17 +256,7 @@ void qcli_json_why(osm_json *j, const osm_query *q, const osm_members *m)
         osm_json_begin_object(j);
         osm_json_key(j, "component");
         osm_json_string(j, osm_comp_name(e->comp));
-        osm_json_key(j, "components");
-        osm_json_begin_array(j);
-        for (uint32_t b = 1; b <= OSM_COMP_CONTROL_BY; b <<= 1)
-            if (e->comps & b)
-                osm_json_string(j, osm_comp_name(b));
-        osm_json_end_array(j);
-        osm_json_key(j, "via");
-        if (e->via == OSM_NONE)
-            osm_json_null(j);
-        else
-            osm_json_string(j, osm_node_id(s, e->via));
+        json_comps_via(j, s, e->comps, e->via);
         osm_json_key(j, "path");
         qcli_json_path(j, q, &m->steps[e->why_off], e->why_len);
         osm_json_end_object(j);

@@ -41,25 +41,6 @@ static const char help[] =
  * (PROC_USER_INIT_INO), so a dump taken anywhere can be judged. */
 #define INIT_USERNS_INODE 4026531837ull
 
-/* Value of key in a "k=v;k=v" EXTRA into buf; NULL (buf "") when absent. */
-static const char *extra_get(const char *extra, const char *key, char *buf, size_t sz)
-{
-    size_t kl = strlen(key);
-    buf[0] = '\0';
-    for (const char *p = extra; p && *p; p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL) {
-        if (!strncmp(p, key, kl) && p[kl] == '=') {
-            const char *v = p + kl + 1, *e = strchr(v, ';');
-            size_t n = e ? (size_t)(e - v) : strlen(v);
-            if (n >= sz)
-                n = sz - 1;
-            memcpy(buf, v, n);
-            buf[n] = '\0';
-            return buf;
-        }
-    }
-    return NULL;
-}
-
 /* Undo the extractor's escaping of '%' and ';' in paths (%25, %3B), in place. */
 static char *unescape_path(char *s)
 {
@@ -94,7 +75,7 @@ typedef struct pd_facts {
 static void cap_set(const char *extra, const char *key, char *out, size_t sz)
 {
     char hex[24];
-    if (extra_get(extra, key, hex, sizeof hex))
+    if (dsc_extra_get(extra, key, hex, sizeof hex))
         osm_lx_cap_names(strtoull(hex, NULL, 16), out, sz);
     else
         snprintf(out, sz, "unknown (not recorded)");
@@ -105,20 +86,20 @@ static void read_facts(const osm_store *s, osm_id pd, pd_facts *x)
     const char *e = osm_node_extra(s, pd);
     char hex[24];
     memset(x, 0, sizeof *x);
-    x->is_linux = extra_get(e, "cap_eff", hex, sizeof hex) != NULL;
-    extra_get(e, "uid", x->uid, sizeof x->uid);
-    extra_get(e, "gid", x->gid, sizeof x->gid);
-    extra_get(e, "seccomp", x->sec, sizeof x->sec);
-    extra_get(e, "no_new_privs", x->nnp, sizeof x->nnp);
-    extra_get(e, "userns", x->userns, sizeof x->userns);
+    x->is_linux = dsc_extra_get(e, "cap_eff", hex, sizeof hex) != NULL;
+    dsc_extra_get(e, "uid", x->uid, sizeof x->uid);
+    dsc_extra_get(e, "gid", x->gid, sizeof x->gid);
+    dsc_extra_get(e, "seccomp", x->sec, sizeof x->sec);
+    dsc_extra_get(e, "no_new_privs", x->nnp, sizeof x->nnp);
+    dsc_extra_get(e, "userns", x->userns, sizeof x->userns);
     unsigned long long ns = strtoull(x->userns, NULL, 10);
     x->scoped = ns != 0 && ns != INIT_USERNS_INODE;
     cap_set(e, "cap_eff", x->eff, sizeof x->eff);
     cap_set(e, "cap_prm", x->prm, sizeof x->prm);
     cap_set(e, "cap_amb", x->amb, sizeof x->amb);
     cap_set(e, "cap_bnd", x->bnd, sizeof x->bnd);
-    x->have_root = extra_get(e, "root", x->root, sizeof x->root) != NULL;
-    x->have_cwd = extra_get(e, "cwd", x->cwd, sizeof x->cwd) != NULL;
+    x->have_root = dsc_extra_get(e, "root", x->root, sizeof x->root) != NULL;
+    x->have_cwd = dsc_extra_get(e, "cwd", x->cwd, sizeof x->cwd) != NULL;
     unescape_path(x->root);
     unescape_path(x->cwd);
 }
