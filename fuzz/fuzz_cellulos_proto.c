@@ -16,9 +16,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "cellulos/badge.h"
-#include "cellulos/platform.h"
-#include "cellulos/proto.h"
+#include "cellulos/proto/badge.h"
+#include "cellulos/platform/platform.h"
+#include "cellulos/proto/proto.h"
 
 #define MUST(cond)                                                              \
     do {                                                                        \

@@ -6,27 +6,34 @@
 # the ASan/LSan runtimes need.  The root task (and every test) does get the
 # sanitizer build.
 
-CEL_ROOT_SRC := $(filter-out src/cellulos/platform_linux.c src/cellulos/proto.c,$(sort $(wildcard src/cellulos/*.c)))
-CEL_ROOT_OBJ := $(CEL_ROOT_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/src/cellulos/platform_linux.o \
-                $(BUILD)/obj/src/cellulos/proto.o
+# The root task (src/cellulos/root, its objects, the wire protocol and the
+# platform layer), then what drives it: the scenarios, the comparison of
+# systems and the `cellulos` front end (docs/architecture.md).
+CEL_ROOT_SRC := $(sort $(wildcard src/cellulos/root/*.c src/cellulos/root/objects/*.c \
+                                  src/cellulos/proto/*.c src/cellulos/platform/*.c))
+CEL_APP_SRC  := $(sort $(wildcard src/scenarios/*.c src/scenarios/mechanisms/*.c) \
+                       $(filter-out $(COMPARE_VIEW_SRC),$(wildcard src/compare/*.c)))
+CEL_MAIN_SRC := src/cli/cellulos/main.c
+CEL_ROOT_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(CEL_ROOT_SRC) $(CEL_APP_SRC) $(CEL_MAIN_SRC))
 CELLULOS     := $(BUILD)/bin/cellulos
 
 # libcellulos: plain flags, its own object directory.
 CEL_PD_CFLAGS := $(CFLAGS_BASE) -O2 $(CFLAGS)
-CEL_LIB_SRC := $(sort $(wildcard src/cellulos/lib/*.c)) src/cellulos/platform_linux.c src/cellulos/proto.c
+CEL_LIB_SRC := $(sort $(wildcard src/cellulos/lib/*.c)) src/cellulos/platform/platform_linux.c \
+               src/cellulos/proto/proto.c
 CEL_LIB_OBJ := $(CEL_LIB_SRC:%.c=$(BUILD)/obj-pd/%.o)
 CEL_LIB_A   := $(BUILD)/libcellulos.a
 CEL_PROGS   := $(patsubst src/cellulos/progs/cel_%.c,$(BUILD)/bin/cel-%,$(sort $(wildcard src/cellulos/progs/cel_*.c)))
 CEL_PROGS   := $(subst _,-,$(CEL_PROGS))
 
 BINS += $(CELLULOS) $(CEL_LIB_A) $(CEL_PROGS)
-# Unit tests reach the root task through an archive of its objects (all but
-# main), placed before libosmosis, which it needs.
+# Unit tests reach the root task through an archive of the objects of
+# `cellulos` (all but main), placed before libosmosis, which it needs.
 CEL_ROOT_A := $(BUILD)/libcelroot.a
 TEST_ARCHIVES := $(CEL_ROOT_A) $(TEST_ARCHIVES)
 TEST_LDLIBS += -lseccomp
 
-$(CEL_ROOT_A): $(filter-out $(BUILD)/obj/src/cellulos/main.o,$(CEL_ROOT_OBJ))
+$(CEL_ROOT_A): $(filter-out $(BUILD)/obj/src/cli/cellulos/main.o,$(CEL_ROOT_OBJ))
 	rm -f $@ && ar rcs $@ $^
 
 $(CELLULOS): $(CEL_ROOT_OBJ) $(CEL_EXTRA_OBJ) $(LIB_A)
@@ -57,11 +64,12 @@ $(CEL_BENCH_BASE): bench/cellulos/base.c $(CEL_ROOT_A) $(LIB_A)
 
 # libFuzzer target of the message validation: it needs proto.c and the
 # platform's receive path (not in LIB_SRC), so it has its own rule.
-build/fuzz/fuzz_cellulos_proto: fuzz/fuzz_cellulos_proto.c src/cellulos/proto.c \
-                                src/cellulos/srv_proto.c src/cellulos/platform_linux.c src/cellulos/proto.h
+CEL_PROTO_FUZZ_SRC := src/cellulos/proto/proto.c src/cellulos/proto/srv_proto.c \
+                      src/cellulos/platform/platform_linux.c
+build/fuzz/fuzz_cellulos_proto: fuzz/fuzz_cellulos_proto.c $(CEL_PROTO_FUZZ_SRC) src/cellulos/proto/proto.h
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined \
-	    -o $@ fuzz/fuzz_cellulos_proto.c src/cellulos/proto.c src/cellulos/srv_proto.c src/cellulos/platform_linux.c -lseccomp
+	    -o $@ fuzz/fuzz_cellulos_proto.c $(CEL_PROTO_FUZZ_SRC) -lseccomp
 
 # The allocator must not have malloc+memset folded into a call to calloc
 # (itself).

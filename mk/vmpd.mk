@@ -7,11 +7,11 @@ CEL_EXTRA_OBJ += $(addprefix $(BUILD)/obj/src/extract/,vm/vm_join.o vm/vm_host.o
 CEL_EXTRA_LDLIBS += -lz
 
 # The guest's key-value workload for `cellulos compare --vm`: kv-linux
-# (src/cellulos/host) linked statically with Debian's libsqlite3.a, for the
+# (src/scenarios/linux) linked statically with Debian's libsqlite3.a, for the
 # busybox initramfs.  No sanitizers (it runs in the guest).
 KV_LINUX_STATIC := $(BUILD)/bin/kv-linux-static
 BINS += $(KV_LINUX_STATIC)
-$(KV_LINUX_STATIC): src/cellulos/host/kv_linux.c $(KV_SHARED_DEP)
+$(KV_LINUX_STATIC): src/scenarios/linux/kv_linux.c $(KV_SHARED_DEP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -static -o $@ src/cellulos/host/kv_linux.c \
+	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -static -o $@ src/scenarios/linux/kv_linux.c \
 	    $(KV_SHARED_SRC) -lsqlite3 -lm

@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cellulos/root.h"
+#include "cellulos/root/root.h"
 
 static double now_ns(void)
 {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../../src/cellulos/kv/kv_sql.h"
+#include "../../src/scenarios/kv/kv_sql.h"
 
 static int64_t now_ns(void)
 {

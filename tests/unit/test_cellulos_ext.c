@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cellulos/badge.h"
-#include "cellulos/proto.h"
+#include "cellulos/proto/badge.h"
+#include "cellulos/proto/proto.h"
 
 static char why[64];
 

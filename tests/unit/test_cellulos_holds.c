@@ -1,4 +1,4 @@
-/* Unit tests of the per-PD hold registry (src/cellulos/holds.c): exact
+/* Unit tests of the per-PD hold registry (src/cellulos/root/holds.c): exact
  * lookups, reference counts, tombstones, growth, and "any badge of object o"
  * when one object is held through several badges. */
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cellulos/root.h"
+#include "cellulos/root/root.h"
 
 static uint64_t badge(unsigned perms, uint32_t obj)
 {

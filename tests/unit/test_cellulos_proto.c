@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "cellulos/proto.h"
-#include "cellulos/root.h"
+#include "cellulos/proto/proto.h"
+#include "cellulos/root/root.h"
 
 static int check(const cel_msg *m, size_t got, bool trunc, bool reply, char *why)
 {

@@ -1,5 +1,5 @@
 /*
- * The resource-server framework, root-task side (src/cellulos/srv.c), driven
+ * The resource-server framework, root-task side (src/cellulos/root/srv.c), driven
  * directly with PD records that have no process: spaces, resources, maps,
  * doors, connections, grants, deletion, the end of a server, and the
  * protocol's shape checks.  The model must satisfy every invariant after
@@ -15,9 +15,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "cellulos/platform.h"
-#include "cellulos/root.h"
-#include "cellulos/srv_proto.h"
+#include "cellulos/platform/platform.h"
+#include "cellulos/root/root.h"
+#include "cellulos/proto/srv_proto.h"
 
 #define BODY(m, type) ((type *)(void *)(m)->u.raw)
 

@@ -16,8 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../proto.h"
-#include "../badge.h"
+#include "../proto/proto.h"
+#include "../proto/badge.h"
 
 typedef uint64_t cel_badge;
 

@@ -18,7 +18,7 @@
 
 #include "cellulos.h"
 #include "internal.h"
-#include "../platform.h"
+#include "../platform/platform.h"
 
 /* Per thread: a thread PD (thread.c) has its own connection and identity. */
 static __thread cel_self self_info;

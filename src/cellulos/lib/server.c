@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "server.h"
-#include "../platform.h"
+#include "../platform/platform.h"
 
 #define BODY(m, type) ((type *)(void *)(m)->u.raw)
 

@@ -17,7 +17,7 @@
 #define CEL_SERVER_H
 
 #include "cellulos.h"
-#include "../srv_proto.h"
+#include "../proto/srv_proto.h"
 
 /* ---- model reports (root task calls) -------------------------------------- */
 int cel_door_open(cel_badge ep, int *door_fd);

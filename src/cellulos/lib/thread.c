@@ -2,7 +2,7 @@
  * libcellulos: thread PDs.  The root task makes the PD and hands over its
  * call socket; the thread is a pthread on a stack from the MO-backed heap
  * (anonymous mmap, which glibc would use for the stack, is denied), so even
- * the stack is accounted as an MO of the process.  See src/cellulos/thread.c
+ * the stack is accounted as an MO of the process.  See src/cellulos/root/thread.c
  * for what sharing a process means for the model.
  */
 #include <errno.h>

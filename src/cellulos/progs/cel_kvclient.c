@@ -24,8 +24,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../kv/kv.h"
-#include "../kv/workload.h"
+#include "../../scenarios/kv/kv.h"
+#include "../../scenarios/kv/workload.h"
 
 static int kvc_put(void *c, const void *k, size_t kl, const void *v, size_t vl)
 {

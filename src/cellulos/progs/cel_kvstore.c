@@ -1,5 +1,5 @@
 /* cel-kvstore: the resource server of src/cellulos/servers/kvstore.c as a PD program. */
-#include "../kv/kv.h"
+#include "../../scenarios/kv/kv.h"
 
 int main(int argc, char **argv)
 {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../kv/kv.h"
+#include "../../scenarios/kv/kv.h"
 
 static void kvs_request(void *ctx, cel_session *s, cel_rpc *m)
 {

@@ -5,7 +5,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "compare_cli.h"
+#include "cli.h"
+#include "../../compare/compare_view.h"
 
 static const char compare_help[] =
     "usage: osmosis compare [--pd PD] [--pair PD] [--json] [--html FILE]\n"
@@ -92,7 +93,7 @@ size_t cmp_list_len(const cmp_col *c, int l)
 
 void cmp_list_item(const cmp_col *c, int l, size_t i, cmp_item *out)
 {
-    const osm_store *s = c->loaded.store;
+    const osm_store *s = c->store;
     const osm_members *m = list_members(c, l);
     osm_id pd;
     out->reason[0] = '\0';
@@ -182,7 +183,7 @@ static osm_id resolve(const osm_store *s, const char *file, const char *spec)
 }
 
 /* Load one column; CLI_OK or CLI_USAGE (message printed). */
-static int col_open(cmp_col *c, char *arg, const char *dflt_pd, const char *dflt_pair)
+static int col_open(cmp_col *c, cli_loaded *loaded, char *arg, const char *dflt_pd, const char *dflt_pair)
 {
     const char *file, *pd, *pair;
     char given[PATH_MAX];
@@ -195,9 +196,9 @@ static int col_open(cmp_col *c, char *arg, const char *dflt_pd, const char *dflt
     if (!pd)
         return cli_usage_error("compare", "%s: which PD? (give %s:PD or --pd PD)", file, file);
     cli_load_opts lo = { 0 };
-    if (cli_load(file, &lo, &c->loaded) == CLI_USAGE)
+    if (cli_load(file, &lo, loaded) == CLI_USAGE)
         return CLI_USAGE;
-    const osm_store *s = c->loaded.store;
+    const osm_store *s = c->store = loaded->store;
     osm_id x = resolve(s, file, pd), y = OSM_NONE;
     if (x == OSM_NONE || (pair && (y = resolve(s, file, pair)) == OSM_NONE))
         return CLI_USAGE;
@@ -210,12 +211,12 @@ static int col_open(cmp_col *c, char *arg, const char *dflt_pd, const char *dflt
     return CLI_OK;
 }
 
-static void col_close(cmp_col *c)
+static void col_close(cmp_col *c, cli_loaded *loaded)
 {
     osm_cmp_free(&c->c);
     osm_query_free(c->q);
-    if (c->loaded.store)
-        cli_loaded_free(&c->loaded);
+    if (loaded->store)
+        cli_loaded_free(loaded);
 }
 
 static int run_compare(int argc, char **argv)
@@ -242,12 +243,16 @@ static int run_compare(int argc, char **argv)
     if (n < 1 || n > 26)
         return cli_usage_error("compare", "expected 1 to 26 states (try --help)");
     cmp_col *cols = calloc(n, sizeof *cols);
-    if (!cols)
+    cli_loaded *loaded = calloc(n, sizeof *loaded);
+    if (!cols || !loaded) {
+        free(cols);
+        free(loaded);
         return cli_usage_error("compare", "out of memory");
+    }
     int st = CLI_OK;
     for (size_t i = 0; i < n && st == CLI_OK; i++) {
         snprintf(cols[i].label, sizeof cols[i].label, "%c", (char)('A' + i));
-        st = col_open(&cols[i], argv[optind + i], pd, pair);
+        st = col_open(&cols[i], &loaded[i], argv[optind + i], pd, pair);
     }
     cmp_table t = { 0 };
     if (st == CLI_OK && cmp_table_build(cols, n, &t))
@@ -269,8 +274,9 @@ static int run_compare(int argc, char **argv)
         printf("\nHTML page written: %s\n", html);
     cmp_table_free(&t);
     for (size_t i = 0; i < n; i++)
-        col_close(&cols[i]);
+        col_close(&cols[i], &loaded[i]);
     free(cols);
+    free(loaded);
     return st;
 }
 

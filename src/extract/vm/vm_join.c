@@ -13,7 +13,7 @@
  * This file is the host-independent half: the guest copied in and linked to
  * a VMM PD already in the store.  vm_join_host.c builds that host side for a
  * QEMU process on Linux (osmosis extract vm); the CellulOS root task builds
- * it from its own VM PD (src/cellulos/vmpd.c) and calls osm_vm_join_into.
+ * it from its own VM PD (src/scenarios/vmpd.c) and calls osm_vm_join_into.
  */
 #include <errno.h>
 #include <inttypes.h>
