@@ -425,7 +425,8 @@ static int gather_body(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_
         return 3;               /* a kernel thread: part of PD_kernel */
     gather_ns(pidfd, p);
     p->dumpable = dumpable(c, pidfd, &p->st);
-    p->filters = lx_gather_reach(c, p);
+    if ((p->filters = lx_gather_reach(c, p)) == -2)
+        return 1;               /* ended while its filter was being read */
     if (gather_dirs(pidfd, p) < 0)
         return -1;
     if ((r = read_part(w, pidfd, "cgroup")) < 0 || r == 1)

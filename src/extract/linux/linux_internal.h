@@ -151,7 +151,8 @@ int lx_gather_ns_of(lx_ctx *c, const char *name, osm_lx_proc *p);
  * when allowed (root), from the filters themselves, read with
  * PTRACE_SECCOMP_GET_FILTER while the process is briefly stopped.
  * 1 when filters were read, 0 when none was needed, -1 when they could not
- * be read (what depends on them is then LX_MAY_UNKNOWN). */
+ * be read (what depends on them is then LX_MAY_UNKNOWN), -2 when the
+ * process exited meanwhile (gone or a zombie: ptrace refuses both). */
 int lx_gather_reach(const lx_ctx *c, osm_lx_proc *p);
 
 /* ---- pagemap (linux_pagemap.c) --------------------------------------------- */

@@ -8,6 +8,7 @@
  * answer is "unknown" and the control edges that depend on it say so.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,26 @@ static void filters_free(lx_filters *f)
     f->n = 0;
 }
 
+#if defined(__x86_64__)
+/* Whether `pid` has ended: gone, or a zombie (its /proc/PID/stat state is
+ * Z or X), which ptrace refuses like a process that is gone. */
+static bool exited(const lx_ctx *c, int pid)
+{
+    char name[32], buf[256];
+    snprintf(name, sizeof name, "%d/stat", pid);
+    int fd = openat(c->procfd, name, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return true;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return true;
+    buf[n] = '\0';
+    const char *paren = strrchr(buf, ')');     /* comm may hold spaces and ')' */
+    return paren && paren[1] == ' ' && (paren[2] == 'Z' || paren[2] == 'X');
+}
+#endif
+
 int lx_gather_reach(const lx_ctx *c, osm_lx_proc *p)
 {
     lx_reach *r = &p->reach;
@@ -174,10 +195,12 @@ int lx_gather_reach(const lx_ctx *c, osm_lx_proc *p)
     }
     lx_filters f = { .n = 0 };
     if (read_filters(p->pid, &f) < 0) {
+        filters_free(&f);
+        if (exited(c, p->pid))
+            return -2;          /* skipped like any process that ends mid-scan */
         reach_all(r, LX_MAY_UNKNOWN, errno == EPERM || errno == EACCES
                                          ? "seccomp filter unreadable (needs root)"
                                          : "seccomp filter unreadable");
-        filters_free(&f);
         return -1;
     }
     r->signal = MAY(&f, calls_signal);
