@@ -193,7 +193,7 @@ int cel_scenario_run(cel_root *r, const cel_scenario *sc, const char *dump_path)
         fprintf(stderr, "cellulos: cannot start %s: %s\n", sc->program, strerror(-err));
         return 1;
     }
-    driver_num = driver->num;
+    driver_num = r->driver = driver->num;
     double deadline = now_s() + 60;
     if (serve_until(r, driver_done, deadline)) {
         fprintf(stderr, "cellulos: scenario %s timed out after 60 s\n", sc->name);

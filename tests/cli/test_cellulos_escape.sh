@@ -1,7 +1,7 @@
 #!/bin/bash
 # cellulos run escape: a confined PD tries to get resources behind the root
-# task's back; each attempt is denied and recorded, and the root task goes
-# on serving it and the other PD.
+# task's back, and a PD that is not the driver tries to end the scenario;
+# each attempt is denied and recorded, and the root task goes on serving.
 source "$TOP/tests/cli/lib.sh"
 
 expect_status 0 "$CELLULOS" run escape --debug-invariants
@@ -14,5 +14,8 @@ for what in "syscall openat" "syscall socket" "syscall mmap" "syscall clone" \
             "malformed: short message" "oversized: oversized message"; do
     expect_contains "$err" "DENIED PD_1 (escape) $what" "denial log"
 done
+# a verdict from a PD other than the driver is refused and recorded
+expect_contains "$out" "a verdict from a PD not the driver       denied"
+expect_contains "$err" "(escape.forger) done: only the scenario's driver PD may report its verdict"
 # nothing was recorded against the well-behaved victim
 expect_not_contains "$err" "DENIED PD_2"

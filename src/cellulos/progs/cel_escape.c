@@ -7,6 +7,8 @@
  *                        attempt must fail, and the root task must go on
  *                        serving both PDs
  *   cel-escape victim    holds an MO the attacker must not reach
+ *   cel-escape forger    reports a verdict although it is not the driver:
+ *                        exits 0 when the root task refused it
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +65,23 @@ static int victim(void)
     while (cel_ep_recv(self->pass[1], &m) == 0)
         ;
     return 0;
+}
+
+/* Only the scenario's driver may end it: a DONE from any other PD is
+ * refused (and would otherwise end the scenario as failed). */
+static int forger(void)
+{
+    return cel_done(false, "forged verdict") == -EPERM ? 0 : 1;
+}
+
+/* Start the forger and wait for its verdict on the root task's answer. */
+static void forged_verdict(void)
+{
+    cel_pd_config cfg = { .program = "cel-escape", .arg = "forger", .linked = true };
+    cel_badge pd;
+    int status = -1;
+    expect(cel_pd_create(&cfg, &pd) == 0 && cel_pd_wait(pd, &status) == 0 && status == 0,
+           "a verdict from a PD not the driver");
 }
 
 static void syscall_attempts(void)
@@ -130,6 +149,7 @@ static int attacker(void)
         return 1;
     syscall_attempts();
     protocol_attempts(m.word[0], up);
+    forged_verdict();
     /* The root task still serves the attacker and the victim. */
     served(cel_ping() == 0, "ping after the attempts");
     int ok = send_words(down, 0, "go") == 0 && cel_ep_recv(up, &m) == 0 &&
@@ -144,5 +164,7 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc > 1 && strcmp(argv[1], "victim") == 0)
         return victim();
+    if (argc > 1 && strcmp(argv[1], "forger") == 0)
+        return forger();
     return attacker();
 }

@@ -225,6 +225,10 @@ static int dispatch(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out, bool *defe
         return 0;
     }
     case CEL_OP_DONE:
+        if (!r->driver || pd->num != r->driver) {   /* the verdict is the driver's alone */
+            cel_deny(r, pd, "done", "only the scenario's driver PD may report its verdict");
+            return -EPERM;
+        }
         r->done = true;
         r->done_ok = m->u.done.ok != 0;
         memcpy(r->done_note, m->u.done.note, sizeof r->done_note);

@@ -150,6 +150,7 @@ typedef struct cel_root {
     unsigned n_denied_kinds;
     /* scenario state */
     bool done, done_ok, broken;
+    uint32_t driver;                /* the PD whose DONE ends a scenario; 0 = none */
     char done_note[CEL_TEXT_MAX];
     int ctl_fd;             /* `cellulos dump` listening socket, or -1 */
     struct cel_srv *srv;    /* resource servers' doors (srv.c), NULL until used */

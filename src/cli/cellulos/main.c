@@ -228,7 +228,8 @@ static bool stop_serving(cel_root *r)
     return stop_requested;
 }
 
-/* Start PROGRAM[:ARG] as a PD of the root task. */
+/* Start PROGRAM[:ARG] as a PD of the root task; it is the one PD whose
+ * DONE the root task takes (a verdict is accepted, and changes nothing). */
 static int start_program(cel_root *r, const char *spec)
 {
     char prog[CEL_NAME_MAX], *colon;
@@ -236,10 +237,12 @@ static int start_program(cel_root *r, const char *spec)
     if ((colon = strchr(prog, ':')))
         *colon++ = '\0';
     int err;
-    if (!cel_pd_spawn(r, prog, colon, NULL, false, 0, &err)) {
+    cel_pd *pd = cel_pd_spawn(r, prog, colon, NULL, false, 0, &err);
+    if (!pd) {
         fprintf(stderr, "cellulos: cannot start %s: %s\n", spec, strerror(-err));
         return -1;
     }
+    r->driver = pd->num;
     return 0;
 }
 
