@@ -17,5 +17,9 @@ done
 # a verdict from a PD other than the driver is refused and recorded
 expect_contains "$out" "a verdict from a PD not the driver       denied"
 expect_contains "$err" "(escape.forger) done: only the scenario's driver PD may report its verdict"
+# a PD that floods requests and never reads the replies is stopped, and
+# the root task never blocked on it (the scenario ended, the wait was answered)
+expect_contains "$out" "a PD that never reads its replies        denied"
+expect_contains "$err" "(escape.flood) flood: 64 replies waiting unread: stopped"
 # nothing was recorded against the well-behaved victim
 expect_not_contains "$err" "DENIED PD_2"

@@ -26,6 +26,10 @@ void cel_plat_sibling(const char *name, char *buf, size_t len);
 
 /* Send one datagram of `len` bytes, passing `fd` along when >= 0.  0 or -errno. */
 int cel_plat_send(int sock, const void *buf, size_t len, int fd);
+/* The same, never waiting for room: -EAGAIN when the peer's socket is full. */
+int cel_plat_try_send(int sock, const void *buf, size_t len, int fd);
+/* Make fd non-blocking (the root task's ends of every PD socket).  0 or -errno. */
+int cel_plat_nonblock(int fd);
 /* Receive one datagram into buf[cap].  *got = its length; *truncated when it
  * was longer than cap; *fd = a passed handle or -1 (extra handles are closed).
  * 0, -errno, or -EPIPE at end of stream. */

@@ -35,7 +35,8 @@ extern char **environ;
 
 /* ---- messages ---------------------------------------------------------------- */
 
-int cel_plat_send(int sock, const void *buf, size_t len, int fd)
+/* sendmsg of one datagram with an optional SCM_RIGHTS handle; EINTR retried. */
+static int send_flags(int sock, const void *buf, size_t len, int fd, int flags)
 {
     struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
     union { struct cmsghdr h; char b[CMSG_SPACE(sizeof(int))]; } cm;
@@ -51,12 +52,28 @@ int cel_plat_send(int sock, const void *buf, size_t len, int fd)
         memcpy(CMSG_DATA(c), &fd, sizeof fd);
     }
     for (;;) {
-        ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+        ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL | flags);
         if (n >= 0)
             return (size_t)n == len ? 0 : -EMSGSIZE;
         if (errno != EINTR)
-            return -errno;
+            return errno == EWOULDBLOCK ? -EAGAIN : -errno;
     }
+}
+
+int cel_plat_send(int sock, const void *buf, size_t len, int fd)
+{
+    return send_flags(sock, buf, len, fd, 0);
+}
+
+int cel_plat_try_send(int sock, const void *buf, size_t len, int fd)
+{
+    return send_flags(sock, buf, len, fd, MSG_DONTWAIT);
+}
+
+int cel_plat_nonblock(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+    return fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) ? -errno : 0;
 }
 
 /* Close every handle in a control message but the first, which is returned. */

@@ -9,6 +9,8 @@
  *   cel-escape victim    holds an MO the attacker must not reach
  *   cel-escape forger    reports a verdict although it is not the driver:
  *                        exits 0 when the root task refused it
+ *   cel-escape flood     sends requests on its call socket and never reads
+ *                        a reply: the root task must stop it, not block
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -72,6 +74,30 @@ static int victim(void)
 static int forger(void)
 {
     return cel_done(false, "forged verdict") == -EPERM ? 0 : 1;
+}
+
+/* The call socket is fd 3 in every PD (platform.h); raw sends bypass the
+ * library, which would wait for each reply.  Returns only if nobody stopped
+ * it (the root task blocked or let the replies pile up). */
+static int flood(void)
+{
+    cel_msg m;
+    cel_msg_init(&m, CEL_OP_PING, 1);
+    for (int i = 0; i < 200000; i++)
+        if (send(3, &m, sizeof m, MSG_NOSIGNAL) < 0)
+            return 2;
+    return 1;
+}
+
+/* A PD that never reads its replies is stopped (killed), and the root task
+ * goes on serving: the wait for it is answered. */
+static void flooder(void)
+{
+    cel_pd_config cfg = { .program = "cel-escape", .arg = "flood", .linked = true };
+    cel_badge pd;
+    int status = 0;
+    expect(cel_pd_create(&cfg, &pd) == 0 && cel_pd_wait(pd, &status) == 0 && status == -SIGKILL,
+           "a PD that never reads its replies");
 }
 
 /* Start the forger and wait for its verdict on the root task's answer. */
@@ -150,6 +176,7 @@ static int attacker(void)
     syscall_attempts();
     protocol_attempts(m.word[0], up);
     forged_verdict();
+    flooder();
     /* The root task still serves the attacker and the victim. */
     served(cel_ping() == 0, "ping after the attempts");
     int ok = send_words(down, 0, "go") == 0 && cel_ep_recv(up, &m) == 0 &&
@@ -166,5 +193,7 @@ int main(int argc, char **argv)
         return victim();
     if (argc > 1 && strcmp(argv[1], "forger") == 0)
         return forger();
+    if (argc > 1 && strcmp(argv[1], "flood") == 0)
+        return flood();
     return attacker();
 }

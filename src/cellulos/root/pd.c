@@ -9,6 +9,7 @@
  * task itself) controls it: it holds the PD's badge with RWT.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -101,8 +102,8 @@ static int start_process(cel_root *r, cel_pd *pd, const char *program, const cha
     close(notify[1]);
     pd->sock = call[0];
     pd->notify = notify[0];
-    if (rc)
-        return rc;
+    if (rc || (rc = cel_plat_nonblock(pd->sock)) || (rc = cel_plat_nonblock(pd->notify)))
+        return rc;      /* the root task never waits on a PD's socket */
     rc = cel_epoll_add(r, pd->sock, CEL_TAG_CALL, pd->num);
     return rc ? rc : cel_epoll_add(r, pd->pidfd, CEL_TAG_EXIT, pd->num);
 }
@@ -357,7 +358,11 @@ void cel_pd_ended(cel_root *r, cel_pd *pd)
         return;     /* spurious */
     pd->ended = pd->reaped = true;
     pd->status = st;
+    if (pd->hung_up && st == -SIGKILL && !pd->thread_of)    /* ours: it was not exiting */
+        cel_deny(r, pd, "connection",
+                 "closed its call socket or sent an empty message while running: stopped");
     cel_revoke_victim_ended(r, pd);     /* before its sockets go */
+    cel_outq_free(r, pd);
     drop_fd(r, &pd->sock);
     drop_fd(r, &pd->notify);
     drop_fd(r, &pd->listener);

@@ -73,7 +73,7 @@ static unsigned ask_all(cel_root *r, cel_pd *victim, cel_revoking *op)
         m.u.rnotify.vmr = v[i];
         m.u.rnotify.vaddr = o->u.vmr.vaddr;
         m.u.rnotify.bytes = o->u.vmr.bytes;
-        if (victim->notify < 0 || cel_plat_send(victim->notify, &m, sizeof m, -1))
+        if (victim->notify < 0 || cel_plat_try_send(victim->notify, &m, sizeof m, -1))  /* full: refused */
             op->refused = true;
         else
             asked++;

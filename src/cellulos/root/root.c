@@ -11,10 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "../platform/platform.h"
@@ -32,7 +28,9 @@ int cel_root_init(cel_root *r, const char *bindir)
     r->spaces = calloc(0x10000, sizeof *r->spaces);
     r->epfd = epoll_create1(EPOLL_CLOEXEC);
     r->n_objs = 1;      /* object 0 is "none" */
-    r->ctl_fd = -1;
+    r->ctl_fd = r->client_timer = -1;
+    for (int i = 0; i < CEL_CLIENTS_MAX; i++)
+        r->clients[i].fd = -1;
     cel_plat_init();
     if (!r->s || !r->spaces || r->epfd < 0)
         return -ENOMEM;
@@ -56,6 +54,7 @@ void cel_root_fini(cel_root *r)
             for (int *fd = &pd->pidfd; fd <= &pd->listener; fd++)
                 if (*fd >= 0)
                     close(*fd);
+            cel_outq_free(r, pd);
             cel_holds_free(&pd->holds);
             cel_revoke_free(pd);
             free(pd);
@@ -72,8 +71,7 @@ void cel_root_fini(cel_root *r)
     osm_store_free(r->s);
     if (r->epfd >= 0)
         close(r->epfd);
-    if (r->ctl_fd >= 0)
-        close(r->ctl_fd);
+    cel_control_fini(r);
     cel_plat_fini();
 }
 
@@ -153,11 +151,11 @@ int cel_epoll_add(cel_root *r, int fd, uint32_t tag, uint32_t num)
     return epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-static void send_reply(cel_pd *pd, cel_msg *m, int fd)
+static void send_reply(cel_root *r, cel_pd *pd, cel_msg *m, int fd)
 {
     m->h.magic = CEL_MAGIC;
     m->h.flags = CEL_F_REPLY;
-    cel_plat_send(pd->sock, m, sizeof *m, fd);  /* a dead peer is noticed by its pidfd */
+    cel_outq_send(r, pd, m, fd);    /* never blocks; a dead peer is noticed by its pidfd */
 }
 
 void cel_reply_late(cel_root *r, uint32_t pd_num, uint32_t seq, cel_op op, int status,
@@ -174,7 +172,7 @@ void cel_reply_late(cel_root *r, uint32_t pd_num, uint32_t seq, cel_op op, int s
     m.h.op = (uint16_t)op;
     m.h.seq = seq;
     m.h.status = status;
-    send_reply(pd, &m, -1);
+    send_reply(r, pd, &m, -1);
 }
 
 /* The CEL_OP_EXT_BASE operations (dispatch). */
@@ -250,6 +248,7 @@ static void serve_call(cel_root *r, cel_pd *pd)
     if (rc == -EAGAIN || rc == -EINTR)
         return;
     if (rc) {   /* connection gone: the process is ending or misbehaving */
+        pd->hung_up = true;         /* logged at its end unless it was exiting anyway */
         cel_pd_kill(r, pd);
         return;
     }
@@ -262,7 +261,7 @@ static void serve_call(cel_root *r, cel_pd *pd)
         memset(&rep, 0, sizeof rep);
         rep.h.seq = got >= sizeof m.h ? m.h.seq : 0;
         rep.h.status = -EBADMSG;
-        send_reply(pd, &rep, -1);
+        send_reply(r, pd, &rep, -1);
         return;
     }
     bool deferred = false;
@@ -284,7 +283,7 @@ static void serve_call(cel_root *r, cel_pd *pd)
     if (rc)
         memset(&m.u, 0, sizeof m.u);
     m.h.status = rc;
-    send_reply(pd, &m, fd_out);
+    send_reply(r, pd, &m, fd_out);
     if (fd_out >= 0 && (m.h.op == CEL_OP_DUMP || m.h.op == CEL_OP_THREAD_CREATE ||
                         m.h.op >= CEL_OP_SRV_FIRST))
         close(fd_out);  /* the root's copy of a handle made for the PD */
@@ -304,67 +303,11 @@ static void serve_seccomp(cel_root *r, cel_pd *pd)
     }
 }
 
-int cel_root_listen(cel_root *r, const char *path)
-{
-    struct sockaddr_un a = { .sun_family = AF_UNIX };
-    if (strlen(path) >= sizeof a.sun_path)
-        return -ENAMETOOLONG;
-    strcpy(a.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -errno;
-    unlink(path);
-    mode_t old = umask(077);
-    int rc = bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 8) ? -errno : 0;
-    umask(old);
-    if (!rc)
-        rc = cel_epoll_add(r, fd, CEL_TAG_CONTROL, 0);
-    if (rc) {
-        close(fd);
-        return rc;
-    }
-    r->ctl_fd = fd;
-    return 0;
-}
-
-/* One `cellulos dump` client: a DUMP request, answered with the state in a
- * memfd.  Only the root task's own user may ask; a client that says
- * nothing within a second is dropped. */
-static void serve_control(cel_root *r)
-{
-    int c = accept4(r->ctl_fd, NULL, NULL, SOCK_CLOEXEC);
-    if (c < 0)
-        return;
-    struct ucred cred;
-    socklen_t len = sizeof cred;
-    struct timeval tv = { .tv_sec = 1 };
-    cel_msg m;
-    size_t got = 0;
-    bool trunc = false;
-    if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cred, &len) || cred.uid != geteuid() ||
-        setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) ||
-        cel_plat_recv(c, &m, sizeof m, &got, &trunc, NULL) ||
-        cel_msg_check(&m, got, trunc, false, NULL, 0) || m.h.op != CEL_OP_DUMP) {
-        close(c);
-        return;
-    }
-    size_t bytes = 0;
-    int fd = cel_model_dump_memfd(r, &bytes);
-    memset(&m.u, 0, sizeof m.u);
-    m.h.flags = CEL_F_REPLY;
-    m.h.status = fd < 0 ? fd : 0;
-    m.u.dump.bytes = bytes;
-    cel_plat_send(c, &m, sizeof m, fd);
-    if (fd >= 0)
-        close(fd);
-    close(c);
-}
-
 static void serve_event(cel_root *r, const struct epoll_event *ev)
 {
     uint32_t tag = (uint32_t)(ev->data.u64 >> 32), num = (uint32_t)ev->data.u64;
-    if (tag == CEL_TAG_CONTROL) {
-        serve_control(r);
+    if (tag == CEL_TAG_CONTROL || tag == CEL_TAG_CLIENT || tag == CEL_TAG_CLIENT_TIMER) {
+        cel_control_event(r, tag, num);
         return;
     }
     cel_pd *pd = cel_pd_of(r, num);
@@ -377,6 +320,8 @@ static void serve_event(cel_root *r, const struct epoll_event *ev)
             serve_seccomp(r, pd);
         else if (pd->listener >= 0)
             epoll_ctl(r->epfd, EPOLL_CTL_DEL, pd->listener, NULL);
+    } else if (tag == CEL_TAG_OUT) {
+        cel_outq_writable(r, pd);
     } else if (tag == CEL_TAG_REVOKE_NOTIFY || tag == CEL_TAG_REVOKE_TIMER) {
         cel_revoke_event(r, pd, tag);
     } else if (tag == CEL_TAG_CALL && !pd->ended) {

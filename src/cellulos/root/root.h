@@ -59,6 +59,7 @@ void cel_holds_free(cel_holds *h);
 typedef struct cel_pd cel_pd;
 typedef struct cel_ep cel_ep;
 typedef struct cel_revoking cel_revoking;   /* revoke.c */
+typedef struct cel_outq cel_outq;           /* outq.c */
 
 typedef struct cel_obj {
     cel_type type;
@@ -88,8 +89,10 @@ struct cel_pd {
     char id[CEL_NAME_MAX];  /* model ID, PD_n */
     char name[CEL_NAME_MAX];
     pid_t pid;
-    int pidfd, sock, notify, listener;
+    int pidfd, sock, notify, listener;     /* the root's ends are non-blocking */
+    cel_outq *outq;         /* replies waiting for room in sock (outq.c), or NULL */
     bool hello, linked, ended, reaped;
+    bool hung_up;           /* its call socket closed or it sent an empty message */
     int status;             /* exit code or -signal, once ended */
     uint32_t creator;       /* creating PD's object number, 0 = the root task */
     uint32_t ads, vcpu;     /* object numbers */
@@ -112,6 +115,10 @@ struct cel_pd {
 };
 
 #define CEL_EP_QUEUE 16
+/* `cellulos dump` clients served at once; an idle one is dropped after
+ * CEL_CLIENT_TIMEOUT_MS (control.c, docs/reliability.md). */
+#define CEL_CLIENTS_MAX 16
+#define CEL_CLIENT_TIMEOUT_MS 1000
 struct cel_ep {
     cel_b_ep_msg q[CEL_EP_QUEUE];
     unsigned head, len;
@@ -153,6 +160,8 @@ typedef struct cel_root {
     uint32_t driver;                /* the PD whose DONE ends a scenario; 0 = none */
     char done_note[CEL_TEXT_MAX];
     int ctl_fd;             /* `cellulos dump` listening socket, or -1 */
+    int client_timer;       /* timerfd that expires idle dump clients, or -1 */
+    struct { int fd; double deadline; } clients[CEL_CLIENTS_MAX];   /* fd -1: free */
     struct cel_srv *srv;    /* resource servers' doors (srv.c), NULL until used */
     const char *crash_dump; /* write the state here when a PD first crashes */
 } cel_root;
@@ -177,8 +186,15 @@ void cel_reply_late(cel_root *r, uint32_t pd_num, uint32_t seq, cel_op op, int s
 int cel_epoll_add(cel_root *r, int fd, uint32_t tag, uint32_t num);
 enum { CEL_TAG_CALL = 1, CEL_TAG_EXIT = 2, CEL_TAG_SECCOMP = 3, CEL_TAG_CONTROL = 4 };
 enum { CEL_TAG_REVOKE_NOTIFY = 5, CEL_TAG_REVOKE_TIMER = 6 };  /* revoke.c */
-/* Listen for `cellulos dump` clients on a Unix socket at path (mode 0600). */
+enum { CEL_TAG_OUT = 7 };                                     /* outq.c */
+enum { CEL_TAG_CLIENT = 8, CEL_TAG_CLIENT_TIMER = 9 };        /* control.c */
+/* control.c: `cellulos dump` clients, served by the event loop like PDs.
+ * Listen on a Unix socket at path (mode 0600, the root task's uid only). */
 int cel_root_listen(cel_root *r, const char *path);
+/* A CEL_TAG_CONTROL / CLIENT / CLIENT_TIMER event; num = the client's slot. */
+void cel_control_event(cel_root *r, uint32_t tag, uint32_t num);
+/* Close the listener and every client. */
+void cel_control_fini(cel_root *r);
 
 /* ---- model.c (the only writer of the store) -------------------------------------- */
 int cel_model_boot(cel_root *r);
@@ -278,6 +294,16 @@ void cel_srv_fini(cel_root *r);
 int cel_audit(cel_root *r, char *why, size_t len);
 /* Open descriptors of this process; *memfds = how many are memfds. */
 int cel_count_fds(int *memfds);
+/* outq.c: send m (with handle fd, which stays the caller's) to pd without
+ * blocking; what does not fit waits in pd's queue; a PD that lets
+ * CEL_OUTQ_MAX replies wait is stopped (logged as "flood", killed: its end
+ * runs the cleanup policy). */
+#define CEL_OUTQ_MAX 64
+void cel_outq_send(cel_root *r, cel_pd *pd, const cel_msg *m, int fd);
+/* pd's socket has room (CEL_TAG_OUT): send what waits. */
+void cel_outq_writable(cel_root *r, cel_pd *pd);
+/* Drop what waits (pd ended or stopped). */
+void cel_outq_free(cel_root *r, cel_pd *pd);
 /* policy.c */
 int cel_policy_parse(const char *s, cel_policy *p);
 void cel_policy_apply(cel_root *r, cel_pd *crashed);

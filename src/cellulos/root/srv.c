@@ -150,7 +150,7 @@ static int srv_connect(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out)
         memcpy(dm.word, c->word, sizeof dm.word);
         snprintf(dm.client, sizeof dm.client, "%s", pd->id);
         snprintf(dm.text, sizeof dm.text, "%s", c->text);
-        rc = cel_plat_send(d->fd, &dm, sizeof dm, sv[1]);
+        rc = cel_plat_try_send(d->fd, &dm, sizeof dm, sv[1]);  /* a server not reading: -EAGAIN */
         close(sv[1]);
     }
     if (rc) {

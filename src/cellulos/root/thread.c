@@ -91,7 +91,8 @@ int cel_thread_create(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out)
     if (t) {
         t->sock = sv[0];
         t->notify = proc->notify >= 0 ? dup(proc->notify) : -1;  /* revocation */
-        err = cel_epoll_add(r, t->sock, CEL_TAG_CALL, t->num);
+        err = cel_plat_nonblock(t->sock);
+        err = err ? err : cel_epoll_add(r, t->sock, CEL_TAG_CALL, t->num);
         for (uint32_t i = 0; !err && i < c->n_pass; i++)
             if (!(err = cel_pd_give(r, t, pass[i], c->pass[i].perms, &t->pass[i])))
                 t->n_pass++;
