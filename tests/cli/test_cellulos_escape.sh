@@ -21,5 +21,12 @@ expect_contains "$err" "(escape.forger) done: only the scenario's driver PD may 
 # the root task never blocked on it (the scenario ended, the wait was answered)
 expect_contains "$out" "a PD that never reads its replies        denied"
 expect_contains "$err" "(escape.flood) flood: 64 replies waiting unread: stopped"
+# 5000 denials in a row are all counted, but the log keeps to 20 lines a
+# second for that PD and sums up the rest
+expect_contains "$out" "5000 denied system calls in a row        denied"
+lines=$(grep -c "(escape.spam) syscall openat" <<<"$err")
+[ "$lines" -le 100 ] || fail "$lines log lines for 5000 denials (rate limit: 20 a second)"
+expect_contains "$err" "(escape.spam) "
+expect_contains "$err" "more denials not logged (over 20 a second)"
 # nothing was recorded against the well-behaved victim
 expect_not_contains "$err" "DENIED PD_2"

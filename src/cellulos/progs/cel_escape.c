@@ -11,6 +11,8 @@
  *                        exits 0 when the root task refused it
  *   cel-escape flood     sends requests on its call socket and never reads
  *                        a reply: the root task must stop it, not block
+ *   cel-escape spam      makes 5000 denied system calls in a row: counted,
+ *                        but the log keeps to its rate limit
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -100,6 +102,23 @@ static void flooder(void)
            "a PD that never reads its replies");
 }
 
+static int spam(void)
+{
+    for (int i = 0; i < 5000; i++)
+        if (open("/etc/hostname", O_RDONLY) >= 0 || errno != EPERM)
+            return 1;
+    return 0;
+}
+
+static void spammer(void)
+{
+    cel_pd_config cfg = { .program = "cel-escape", .arg = "spam", .linked = true };
+    cel_badge pd;
+    int status = -1;
+    expect(cel_pd_create(&cfg, &pd) == 0 && cel_pd_wait(pd, &status) == 0 && status == 0,
+           "5000 denied system calls in a row");
+}
+
 /* Start the forger and wait for its verdict on the root task's answer. */
 static void forged_verdict(void)
 {
@@ -177,6 +196,7 @@ static int attacker(void)
     protocol_attempts(m.word[0], up);
     forged_verdict();
     flooder();
+    spammer();
     /* The root task still serves the attacker and the victim. */
     served(cel_ping() == 0, "ping after the attempts");
     int ok = send_words(down, 0, "go") == 0 && cel_ep_recv(up, &m) == 0 &&
@@ -195,5 +215,7 @@ int main(int argc, char **argv)
         return forger();
     if (argc > 1 && strcmp(argv[1], "flood") == 0)
         return flood();
+    if (argc > 1 && strcmp(argv[1], "spam") == 0)
+        return spam();
     return attacker();
 }

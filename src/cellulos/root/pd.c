@@ -358,6 +358,7 @@ void cel_pd_ended(cel_root *r, cel_pd *pd)
         return;     /* spurious */
     pd->ended = pd->reaped = true;
     pd->status = st;
+    cel_deny_flush(r, pd);      /* what the rate limit held back */
     if (pd->hung_up && st == -SIGKILL && !pd->thread_of)    /* ours: it was not exiting */
         cel_deny(r, pd, "connection",
                  "closed its call socket or sent an empty message while running: stopped");

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../platform/platform.h"
@@ -121,6 +122,27 @@ cel_obj *cel_lookup(cel_root *r, cel_pd *pd, uint64_t badge, cel_type type, unsi
     return o && o->type == type ? o : NULL;
 }
 
+/* At most CEL_DENY_LOG_PER_S lines a second per PD: a PD that misbehaves
+ * in a loop must not grow the log without bound.  Whether this denial may
+ * be logged; when a new second starts, the lines held back in the last one
+ * are summed up first. */
+static bool log_allowed(cel_root *r, cel_pd *pd)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (ts.tv_sec != pd->log_second) {
+        cel_deny_flush(r, pd);
+        pd->log_second = ts.tv_sec;
+        pd->log_lines = 0;
+    }
+    if (pd->log_lines >= CEL_DENY_LOG_PER_S) {
+        pd->log_suppressed++;
+        return false;
+    }
+    pd->log_lines++;
+    return true;
+}
+
 void cel_deny(cel_root *r, cel_pd *pd, const char *kind, const char *detail)
 {
     r->denied_total++;
@@ -133,8 +155,18 @@ void cel_deny(cel_root *r, cel_pd *pd, const char *kind, const char *detail)
         snprintf(r->denied_kinds[r->n_denied_kinds++], sizeof r->denied_kinds[0], "%s", kind);
     if (i < 32)
         r->denied_count[i]++;
+    if (pd && !log_allowed(r, pd))
+        return;     /* counted above; the line is summed up later */
     fprintf(r->log, "cellulos: DENIED %s (%s) %s%s%s\n", pd ? pd->id : "?", pd ? pd->name : "?",
             kind, detail && *detail ? ": " : "", detail ? detail : "");
+}
+
+void cel_deny_flush(cel_root *r, cel_pd *pd)
+{
+    if (pd->log_suppressed)
+        fprintf(r->log, "cellulos: DENIED %s (%s) %u more denials not logged (over %d a second)\n",
+                pd->id, pd->name, pd->log_suppressed, CEL_DENY_LOG_PER_S);
+    pd->log_suppressed = 0;
 }
 
 unsigned cel_denied(const cel_root *r, const char *kind)

@@ -93,6 +93,8 @@ struct cel_pd {
     cel_outq *outq;         /* replies waiting for room in sock (outq.c), or NULL */
     bool hello, linked, ended, reaped;
     bool hung_up;           /* its call socket closed or it sent an empty message */
+    long log_second;        /* denial log rate limit (root.c): the current second, */
+    unsigned log_lines, log_suppressed;    /* lines logged in it, lines held back */
     int status;             /* exit code or -signal, once ended */
     uint32_t creator;       /* creating PD's object number, 0 = the root task */
     uint32_t ads, vcpu;     /* object numbers */
@@ -177,8 +179,13 @@ void cel_obj_free(cel_root *r, cel_obj *o);
 /* Look up a badge in a PD's registry: the object if the PD holds exactly
  * this badge, it is of `type`, and its perms include `need`; NULL else. */
 cel_obj *cel_lookup(cel_root *r, cel_pd *pd, uint64_t badge, cel_type type, unsigned need);
-/* Record a refused attempt by pd (kind = "syscall openat", "badge", ...). */
+/* Record a refused attempt by pd (kind = "syscall openat", "badge", ...):
+ * always counted, logged at most CEL_DENY_LOG_PER_S times a second per PD
+ * (the rest summed up in one line by cel_deny_flush, at the next second or
+ * the PD's end). */
+#define CEL_DENY_LOG_PER_S 20
 void cel_deny(cel_root *r, cel_pd *pd, const char *kind, const char *detail);
+void cel_deny_flush(cel_root *r, cel_pd *pd);
 unsigned cel_denied(const cel_root *r, const char *kind);
 /* Answer a deferred request of pd. */
 void cel_reply_late(cel_root *r, uint32_t pd_num, uint32_t seq, cel_op op, int status,
