@@ -14,6 +14,13 @@ for what in "syscall openat" "syscall socket" "syscall mmap" "syscall clone" \
             "malformed: short message" "oversized: oversized message"; do
     expect_contains "$err" "DENIED PD_1 (escape) $what" "denial log"
 done
+# exactness: what runs is what the model says (no executable MO memory, no
+# thread that is not a thread PD)
+expect_contains "$out" "mprotect an MO to RWX                    denied"
+expect_contains "$out" "map a received memfd R|X                 denied"
+expect_contains "$out" "start a thread without THREAD_CREATE     denied"
+expect_contains "$err" "DENIED PD_1 (escape) syscall mprotect"
+expect_contains "$err" "DENIED PD_1 (escape) syscall clone: a thread not asked for with THREAD_CREATE"
 # a verdict from a PD other than the driver is refused and recorded
 expect_contains "$out" "a verdict from a PD not the driver       denied"
 expect_contains "$err" "(escape.forger) done: only the scenario's driver PD may report its verdict"

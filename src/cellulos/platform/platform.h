@@ -77,10 +77,19 @@ int cel_plat_mo_frames(int fd, size_t bytes, uint64_t *paddr, bool *contiguous);
  * to hand to the root task, or -errno. */
 int cel_plat_confine(void);
 
-/* Root side: one pending notification on `listener`, answered with EPERM
- * (ENOSYS for clone3, so libc falls back to clone and the flags check).
- * *pid and *name (syscall name, static or "syscall_N" in buf) say what was
- * attempted.  0, -EAGAIN when none was pending, or -errno (listener dead). */
-int cel_plat_deny_one(int listener, pid_t *pid, char *name, size_t name_len);
+/* Root side: a system call the filter left to the root task. */
+typedef struct cel_plat_call {
+    uint64_t id;
+    pid_t pid;              /* the calling thread */
+    char name[48];          /* "openat", or "syscall_N" */
+    bool thread_clone;      /* clone with exactly glibc's pthread_create flags */
+    bool clone3;
+} cel_plat_call;
+/* The next pending call on `listener` into *c: 0, -EAGAIN when none was
+ * pending, or -errno (listener dead).  Every call must then be answered. */
+int cel_plat_notify_next(int listener, cel_plat_call *c);
+/* Let the call run (allow) or fail it with EPERM (ENOSYS for clone3, so
+ * libc falls back to clone, which the root task decides). */
+void cel_plat_notify_answer(int listener, const cel_plat_call *c, bool allow);
 
 #endif

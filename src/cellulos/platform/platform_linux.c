@@ -336,7 +336,7 @@ int cel_plat_mo_frames(int fd, size_t bytes, uint64_t *paddr, bool *contiguous)
 static const int allowed[] = {
     SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev),
     SCMP_SYS(pread64), SCMP_SYS(pwrite64), SCMP_SYS(close), SCMP_SYS(fstat),
-    SCMP_SYS(lseek), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(madvise),
+    SCMP_SYS(lseek), SCMP_SYS(munmap), SCMP_SYS(madvise),
     SCMP_SYS(mincore), SCMP_SYS(msync), SCMP_SYS(rt_sigaction),
     SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigreturn), SCMP_SYS(sigaltstack),
     SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(sendmsg), SCMP_SYS(recvmsg),
@@ -354,13 +354,20 @@ static const int allowed[] = {
      CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 
 /* Rules with an argument condition: file-backed mmap only (anonymous memory
- * must come from the MO component), fstat through an fd, isatty, harmless
- * fcntls, and signals to the PD itself (abort/raise). */
+ * must come from the MO component), never executable (mmap and mprotect:
+ * the model's VMR perms are R and W, so code may not come from an MO),
+ * fstat through an fd, isatty, harmless fcntls, and signals to the PD
+ * itself (abort/raise).  Threads (clone) are not here: the root task
+ * decides each one (cel_plat_notify_next), allowing only those it was asked
+ * for with THREAD_CREATE. */
 static int add_conditional(scmp_filter_ctx ctx, pid_t self)
 {
     static const int fcntl_ok[] = { F_GETFD, F_SETFD, F_GETFL, F_SETFL };
-    int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 2,
+                              SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0),
                               SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_ANONYMOUS, 0));
+    rc = rc ? rc : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
+                                    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
     rc = rc ? rc : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
                                     SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH));
     rc = rc ? rc : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
@@ -372,13 +379,9 @@ static int add_conditional(scmp_filter_ctx ctx, pid_t self)
                                     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)self));
     rc = rc ? rc : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
                                     SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)self));
-    /* Threads (thread PDs), with exactly glibc's pthread_create flags: a new
-     * thread in this process, never a new process or namespace.  clone3
-     * passes its flags in memory the filter cannot read: it fails with
-     * ENOSYS, unrecorded (it is libc's probe, not an attempt), and libc
-     * falls back to clone. */
-    rc = rc ? rc : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
-                                    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)THREAD_CLONE_FLAGS));
+    /* clone3 passes its flags in memory the filter cannot read: it fails
+     * with ENOSYS, unrecorded (it is libc's probe, not an attempt), and libc
+     * falls back to clone, which the root task sees. */
     rc = rc ? rc : seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
     return rc;
 }
@@ -400,7 +403,7 @@ int cel_plat_confine(void)
     return fd;
 }
 
-int cel_plat_deny_one(int listener, pid_t *pid, char *name, size_t name_len)
+int cel_plat_notify_next(int listener, cel_plat_call *c)
 {
     struct seccomp_notif *req;
     struct seccomp_notif_resp *resp;
@@ -409,21 +412,36 @@ int cel_plat_deny_one(int listener, pid_t *pid, char *name, size_t name_len)
         return rc;
     rc = seccomp_notify_receive(listener, req);
     if (rc == 0) {
-        *pid = (pid_t)req->pid;
+        c->id = req->id;
+        c->pid = (pid_t)req->pid;
         char *sys = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
         if (sys)
-            snprintf(name, name_len, "%s", sys);
+            snprintf(c->name, sizeof c->name, "%s", sys);
         else
-            snprintf(name, name_len, "syscall_%d", req->data.nr);
+            snprintf(c->name, sizeof c->name, "syscall_%d", req->data.nr);
         free(sys);
-        resp->id = req->id;
-        resp->val = 0;
-        resp->flags = 0;
-        resp->error = req->data.nr == SCMP_SYS(clone3) ? -ENOSYS : -EPERM;
-        seccomp_notify_respond(listener, resp);    /* ENOENT: the PD died meanwhile */
+        c->clone3 = req->data.nr == SCMP_SYS(clone3);
+        c->thread_clone = req->data.nr == SCMP_SYS(clone) &&
+                          req->data.args[0] == (uint64_t)THREAD_CLONE_FLAGS;
     }
     seccomp_notify_free(req, resp);
     return rc;
+}
+
+void cel_plat_notify_answer(int listener, const cel_plat_call *c, bool allow)
+{
+    struct seccomp_notif *req;
+    struct seccomp_notif_resp *resp;
+    if (seccomp_notify_alloc(&req, &resp))
+        return;
+    resp->id = c->id;
+    resp->val = 0;
+    /* CONTINUE runs the call as made: safe here, the decision read only
+     * register arguments (clone's flags), which the caller cannot change. */
+    resp->flags = allow ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
+    resp->error = allow ? 0 : c->clone3 ? -ENOSYS : -EPERM;
+    seccomp_notify_respond(listener, resp);    /* ENOENT: the PD died meanwhile */
+    seccomp_notify_free(req, resp);
 }
 
 void cel_plat_sibling(const char *name, char *buf, size_t len)

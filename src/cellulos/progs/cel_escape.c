@@ -15,6 +15,8 @@
  *                        but the log keeps to its rate limit
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -76,6 +78,53 @@ static int victim(void)
 static int forger(void)
 {
     return cel_done(false, "forged verdict") == -EPERM ? 0 : 1;
+}
+
+static void *thread_body(void *arg)
+{
+    return arg;
+}
+
+/* What runs must be what the model says (exactness): no executable memory
+ * (VMRs are R/W), no thread the root task did not make a thread PD. */
+static void exactness_attempts(void)
+{
+    cel_badge mo, vmr;
+    void *p;
+    size_t bytes;
+    if (cel_mo_alloc(1, &mo) || cel_mo_attach(mo, CEL_PERM_R | CEL_PERM_W, &p, &bytes, &vmr)) {
+        expect(false, "an MO to work on");
+        return;
+    }
+    errno = 0;
+    expect(mprotect(p, bytes, PROT_READ | PROT_WRITE | PROT_EXEC) < 0 && errno == EPERM,
+           "mprotect an MO to RWX");
+    cel_msg m;      /* the MO's memfd, as MO_ATTACH hands it out */
+    int fd = -1;
+    cel_msg_init(&m, CEL_OP_MO_ATTACH, 0);
+    m.u.mo_attach.mo = mo;
+    if (cel_call(&m, &fd) == 0 && fd >= 0) {
+        errno = 0;
+        void *x = mmap(NULL, m.u.mo_attach.bytes, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+        expect(x == MAP_FAILED && errno == EPERM, "map a received memfd R|X");
+        if (x != MAP_FAILED)
+            munmap(x, m.u.mo_attach.bytes);
+        close(fd);
+    } else {
+        expect(false, "map a received memfd R|X (no memfd)");
+    }
+    /* pthread_create on a stack from the MO heap, without THREAD_CREATE */
+    size_t stack = 256 * 1024;
+    void *stk = malloc(stack);
+    pthread_attr_t attr;
+    pthread_t th;
+    int rc = stk ? pthread_attr_init(&attr) : ENOMEM;
+    rc = rc ? rc : pthread_attr_setstack(&attr, stk, stack);
+    rc = rc ? rc : pthread_create(&th, &attr, thread_body, NULL);
+    expect(rc != 0, "start a thread without THREAD_CREATE");
+    if (rc == 0)
+        pthread_join(th, NULL);
+    free(stk);
 }
 
 /* The call socket is fd 3 in every PD (platform.h); raw sends bypass the
@@ -194,6 +243,7 @@ static int attacker(void)
         return 1;
     syscall_attempts();
     protocol_attempts(m.word[0], up);
+    exactness_attempts();
     forged_verdict();
     flooder();
     spammer();

@@ -321,15 +321,25 @@ static void serve_call(cel_root *r, cel_pd *pd)
         close(fd_out);  /* the root's copy of a handle made for the PD */
 }
 
-/* Record and refuse every pending seccomp notification of pd. */
+/* Decide a system call pd's filter left to the root task: a thread the PD
+ * asked for with THREAD_CREATE may start (one clone per request, so every
+ * thread that runs is a thread PD of the model); anything else is refused
+ * and recorded. */
 static void serve_seccomp(cel_root *r, cel_pd *pd)
 {
-    pid_t pid;
-    char name[48], kind[64];
-    int rc = cel_plat_deny_one(pd->listener, &pid, name, sizeof name);
+    cel_plat_call c;
+    char kind[64];
+    int rc = cel_plat_notify_next(pd->listener, &c);
     if (rc == 0) {
-        snprintf(kind, sizeof kind, "syscall %s", name);
-        cel_deny(r, cel_thread_by_tid(r, pd, pid), kind, "");
+        bool allow = c.thread_clone && pd->thread_grants > 0;
+        if (allow)
+            pd->thread_grants--;
+        cel_plat_notify_answer(pd->listener, &c, allow);
+        if (!allow) {
+            snprintf(kind, sizeof kind, "syscall %s", c.name);
+            cel_deny(r, cel_thread_by_tid(r, pd, c.pid), kind,
+                     c.thread_clone ? "a thread not asked for with THREAD_CREATE" : "");
+        }
     } else if (rc != -EAGAIN && rc != -EINTR && rc != -ENOENT) {
         epoll_ctl(r->epfd, EPOLL_CTL_DEL, pd->listener, NULL);
     }

@@ -106,6 +106,7 @@ int cel_thread_create(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out)
         if (r->verbose)
             fprintf(r->log, "cellulos: started %s (%s), a thread of %s\n", t->id, t->name,
                     proc->id);
+        proc->thread_grants++;      /* its clone may now run (root.c serve_seccomp) */
         uint64_t badge = m->u.thread.pd;
         memset(&m->u, 0, sizeof m->u);
         m->u.thread.pd = badge;
