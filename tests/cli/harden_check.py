@@ -110,8 +110,14 @@ for r in edges:
         cands.add('control:%s>%s' % (a, b))
         pd_pair_hold.add((a, b))
     cands.add('edge:%s>%s' % (a, b))
+# Every cut harden names is re-checked; of the others (does harden miss
+# one?) an even sample of at most 200, so that the real dump (thousands of
+# candidates, one osmosis run each) stays within a test's time under ASan.
+named = sorted(c for c in cands if c in got)
+others = sorted(cands - set(got))
+sample = others[::max(1, len(others) // 200)]
 checked = 0
-for spec in sorted(cands):
+for spec in named + sample:
     gone = base - query('tcb', cut_rows(spec))
     checked += 1
     if spec in got:
@@ -127,8 +133,8 @@ for spec in sorted(cands):
     if spec.startswith('edge:') and (a, b) in pd_pair_hold:
         continue
     sys.exit("FAIL: %s removes %s but harden does not list it" % (spec, sorted(gone)))
-print("harden agrees with remove-and-requery on %d single cuts (%d remove some)"
-      % (checked, len(got)))
+print("harden agrees with remove-and-requery on %d single cuts (%d remove some; %d of %d "
+      "others sampled)" % (checked, len(got), len(sample), len(others)))
 
 # The minimum cuts harden reports really take the member out.
 for m in sorted(base)[:4]:
