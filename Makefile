@@ -5,6 +5,8 @@
 #   make check      the full test suite, plain and again under ASan+UBSan
 #   make bench      benchmarks (not part of check)
 #   make fuzz       libFuzzer targets (FUZZ_TIME seconds each, default 60)
+#   make soak       1000 PD lifecycles with crashes, revocations and floods
+#                   under --debug-invariants; prints the root task's figures
 #   make install    PREFIX=/usr/local DESTDIR= LIBDIR=$(PREFIX)/lib
 #
 # Components add themselves through mk/*.mk fragments (one per component,
@@ -68,7 +70,7 @@ BINS := $(LIB_A) $(LIB_SO) $(OSMOSIS) $(BUILD)/osmosis.pc
 
 -include mk/*.mk
 
-.PHONY: all tests check demo bench fuzz install clean deps
+.PHONY: all tests check demo bench fuzz soak install clean deps
 all: $(BINS)
 tests: $(TEST_BIN)
 
@@ -115,6 +117,15 @@ demo:
 	$(MAKE) deps
 	$(MAKE) all
 	@SHARED=$(SHARED) BUILD=$(BUILD) scripts/demo.sh
+
+# Not part of check (it takes a while): every transition re-checks the
+# invariants, and the root task's descriptors, memfds and resident memory
+# must be back at the end (docs/reliability.md).
+soak:
+	$(MAKE) deps
+	$(MAKE) all
+	$(BUILD)/bin/cellulos run soak --debug-invariants --policy 2b 2>$(BUILD)/soak.log
+	@grep -c DENIED $(BUILD)/soak.log | sed 's/^/soak: denial log lines (rate-limited): /'
 
 bench:
 	$(MAKE) deps

@@ -35,6 +35,40 @@ static int check_escape(cel_root *r)
     return bad;
 }
 
+/* Resident memory of the root task, in KiB (0 when unreadable). */
+static long rss_kib(void)
+{
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static long boot_rss_kib;       /* at the start of cel_scenario_run */
+
+/* The soak's figures: the root task's descriptors and memfds must be back
+ * to their boot values (cel_scenario_check_clean checks it after this), and
+ * its resident memory may keep only what the model store's arrays grew to
+ * (capacity, not a leak): at most SOAK_RSS_SLACK_KIB more than at boot. */
+#define SOAK_RSS_SLACK_KIB 4096
+static int check_soak(cel_root *r)
+{
+    int memfds, fds = cel_count_fds(&memfds);
+    long rss = rss_kib();
+    printf("cellulos: soak: %u denial(s); root task after teardown: %d descriptors, %d memfds, "
+           "RSS %ld KiB (%ld KiB at boot)\n", r->denied_total, fds, memfds, rss, boot_rss_kib);
+    if (rss > boot_rss_kib + SOAK_RSS_SLACK_KIB) {
+        fprintf(stderr, "cellulos: soak: RSS grew by %ld KiB (at most %d allowed)\n",
+                rss - boot_rss_kib, SOAK_RSS_SLACK_KIB);
+        return 1;
+    }
+    return 0;
+}
+
 static const cel_scenario scenarios[] = {
     { "threads", "cel-threads", NULL, NULL,
       "thread PDs share their creator's ADS; a thread's fault ends its process" },
@@ -48,6 +82,8 @@ static const cel_scenario scenarios[] = {
     { "stress", "cel-stress", NULL, NULL,
       "1000 worker PDs at random: crashes, kills, revocations, fault notices" },
     { "stress-small", "cel-stress", "50", NULL, "the stress workload with 50 worker PDs" },
+    { "soak", "cel-stress", "soak", check_soak,
+      "1000 worker PDs with crashes, kills, revocations and floods (make soak)" },
     { "bench", "cel-bench", NULL, NULL, "timings for bench/cellulos (null RPC, MO, spawn)" },
 };
 
@@ -187,6 +223,7 @@ int cel_scenario_run(cel_root *r, const cel_scenario *sc, const char *dump_path)
 {
     size_t boot_nodes = osm_store_node_count(r->s), boot_edges = osm_store_edge_count(r->s);
     int memfds, boot_fds = cel_count_fds(&memfds);
+    boot_rss_kib = rss_kib();
     int err = 0, bad = 0;
     cel_pd *driver = cel_pd_spawn(r, sc->program, sc->arg, NULL, false, 0, &err);
     if (!driver) {

@@ -6,9 +6,13 @@
  *                      endpoint; revokes, kills and waits for them at
  *                      random, and checks that every end was reported on
  *                      the fault endpoint with the status PD_WAIT gave
+ *   cel-stress soak    the same with 1000 workers of which every seventh
+ *                      floods: sends requests and never reads the replies
+ *                      (the root task stops it: `make soak`)
  *   cel-stress wSEED   worker: allocates, attaches, writes and frees MOs,
  *                      then by SEED crashes, exits, tries a denied system
  *                      call, or blocks until it is killed
+ *   cel-stress fSEED   a soak worker: floods when SEED % 7 == 6, else as w
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "../lib/cellulos.h"
 
@@ -46,6 +51,24 @@ static int memory_ops(void)
             return -1;
     }
     return 0;
+}
+
+/* Requests on the call socket (fd 3), no reply ever read: the root task
+ * must stop this PD rather than block on it. */
+static int flood(void)
+{
+    cel_msg m;
+    cel_msg_init(&m, CEL_OP_PING, 1);
+    for (int i = 0; i < 200000; i++)
+        if (send(3, &m, sizeof m, MSG_NOSIGNAL) < 0)
+            return 14;
+    return 15;
+}
+
+/* Whether worker SEED of a soak run floods. */
+static bool floods(bool soak, unsigned seed)
+{
+    return soak && seed % 7 == 6;
 }
 
 static int worker(unsigned seed)
@@ -81,12 +104,14 @@ static int worker(unsigned seed)
 typedef struct child { cel_badge pd; unsigned seed; } child;
 
 /* Wait for one child; check its status and its fault-endpoint notice. */
-static int reap(child *c, cel_badge fault_ep)
+static int reap(child *c, cel_badge fault_ep, bool soak)
 {
     int status = 0;
     if (cel_pd_wait(c->pd, &status))
         return -1;
     int want = c->seed % 5 == 0 ? -SIGSEGV : c->seed % 5 == 1 ? 3 : c->seed % 5 == 3 ? -SIGKILL : 0;
+    if (floods(soak, c->seed))
+        want = -SIGKILL;        /* stopped by the root task */
     if (status != want && status != -SIGKILL) {     /* a revoke may kill anyone */
         fprintf(stderr, "cel-stress: worker w%u ended with %d, expected %d\n", c->seed, status, want);
         return -1;
@@ -112,17 +137,17 @@ static int reap(child *c, cel_badge fault_ep)
     }
 }
 
-static int driver(unsigned n)
+static int driver(unsigned n, bool soak)
 {
     cel_badge shared, fault_ep;
     if (cel_mo_alloc(2, &shared) || cel_ep_alloc(&fault_ep))
         return 1;
     child live[LIVE_MAX];
-    unsigned n_live = 0, crashes = 0, revokes = 0;
+    unsigned n_live = 0, crashes = 0, revokes = 0, flooders = 0;
     for (unsigned i = 0; i < n || n_live; ) {
         if (i < n && n_live < LIVE_MAX) {
             char arg[16];
-            snprintf(arg, sizeof arg, "w%u", i);
+            snprintf(arg, sizeof arg, "%c%u", soak ? 'f' : 'w', i);
             cel_pd_config cfg = { .program = "cel-stress", .arg = arg, .linked = next_rand() % 2,
                                   .n_pass = 1, .pass = { { shared, CEL_PERM_R, 0 } },
                                   .fault_ep = fault_ep };
@@ -139,25 +164,33 @@ static int driver(unsigned n)
             if (rc && rc != -ENOENT)
                 return 1;
         }
-        if (live[k].seed % 5 == 3)
+        if (live[k].seed % 5 == 3 && !floods(soak, live[k].seed))
             cel_pd_kill(live[k].pd);
-        if (reap(&live[k], fault_ep))
+        if (reap(&live[k], fault_ep, soak))
             return 1;
-        crashes += live[k].seed % 5 == 0;
+        flooders += floods(soak, live[k].seed);
+        crashes += live[k].seed % 5 == 0 && !floods(soak, live[k].seed);
         live[k] = live[--n_live];
     }
-    printf("cel-stress: %u worker PDs ended (%u crashed, %u revocations), all reported\n", n,
-           crashes, revokes);
+    if (soak)
+        printf("cel-stress: %u worker PDs ended (%u crashed, %u revocations, %u flooders "
+               "stopped), all reported\n", n, crashes, revokes, flooders);
+    else
+        printf("cel-stress: %u worker PDs ended (%u crashed, %u revocations), all reported\n",
+               n, crashes, revokes);
     return cel_done(true, "stress") ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (argc > 1 && argv[1][0] == 'w')
-        return worker((unsigned)strtoul(argv[1] + 1, NULL, 10));
-    unsigned n = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : 1000;
-    int rc = driver(n ? n : 1000);
+    if (argc > 1 && (argv[1][0] == 'w' || argv[1][0] == 'f')) {
+        unsigned seed = (unsigned)strtoul(argv[1] + 1, NULL, 10);
+        return floods(argv[1][0] == 'f', seed) ? flood() : worker(seed);
+    }
+    bool soak = argc > 1 && strcmp(argv[1], "soak") == 0;
+    unsigned n = argc > 1 && !soak ? (unsigned)strtoul(argv[1], NULL, 10) : 1000;
+    int rc = driver(n ? n : 1000, soak);
     if (rc)
         cel_done(false, "stress driver failed");
     return rc;
