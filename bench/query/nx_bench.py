@@ -65,8 +65,12 @@ def tcb(g, x, pds, R, S, maps, reqg, ctl):
     if x in reqg:
         for n1 in reqg.successors(x):
             out |= nx.descendants(reqg, n1) | ({n1} if nx.has_path(reqg, n1, n1) and reqg.has_edge(n1, n1) else set())
-    if x in ctl:
-        out |= nx.ancestors(ctl, x)
+    if x in ctl:    # control chains: the edge into x any, every earlier one W
+        last = set(ctl.predecessors(x))
+        out |= last
+        for q in last:
+            if q in ctlw:
+                out |= nx.ancestors(ctlw, q)
     out.discard(x)
     return out
 
@@ -79,6 +83,10 @@ def main():
     reqg = nx.DiGraph([(u, v) for u, v, a in g.edges(data=True) if a['kind'] == 'REQUEST'])
     ctl = nx.DiGraph([(u, v) for u, v, a in g.edges(data=True) if a['kind'] == 'HOLD'
                       and g.nodes[u]['kind'] == 'PD' and g.nodes[v]['kind'] == 'PD'])
+    global ctlw
+    ctlw = nx.DiGraph([(u, v) for u, v, a in g.edges(data=True) if a['kind'] == 'HOLD'
+                       and g.nodes[u]['kind'] == 'PD' and g.nodes[v]['kind'] == 'PD'
+                       and ok(a['perms'], 'W')])
     t0 = time.perf_counter()
     R = {p: resources(g, p) for p in pds}          # one walk per PD for x's answer
     S = {p: spaces(g, p, R[p]) for p in pds}

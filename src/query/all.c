@@ -185,25 +185,34 @@ static int holders(allctx *a, osm_id x, const osm_id *v, size_t n, uint32_t comp
     return 0;
 }
 
-/* A PD walk from x (control chains) or from x's REQUEST targets (plus). */
-static int pd_walk(allctx *a, osm_id x, uint32_t edges, int dir, uint8_t mode, bool plus,
-                   uint32_t comp)
+/* A REQUEST walk from x's REQUEST targets (chains of two or more). */
+static int request_walk(allctx *a, osm_id x, uint32_t comp)
 {
     const osm_snapshot *g = a->g;
     qset *w = q_set(a->q, 4, false), *src = q_set(a->q, 6, false);
     if (!w || !src)
         return -1;
-    if (plus) {
-        for (uint32_t i = g->out_off[x]; i < g->out_off[x + 1]; i++)
-            if (OSM_ADJ_KIND(g->out[i].info) == OSM_REQUEST && g->kind[g->out[i].node] == OSM_PD)
-                qset_add(src, g->out[i].node);
-    } else {
-        qset_add(src, x);
-    }
-    qwalk wk = { edges, dir, mode, K_PD, K_PD, OSM_DEPTH_INF, plus };
+    for (uint32_t i = g->out_off[x]; i < g->out_off[x + 1]; i++)
+        if (OSM_ADJ_KIND(g->out[i].info) == OSM_REQUEST && g->kind[g->out[i].node] == OSM_PD)
+            qset_add(src, g->out[i].node);
+    qwalk wk = { E_REQ, OSM_DIR_FWD, 0, K_PD, K_PD, OSM_DEPTH_INF, true };
     q_walk(a->q, &wk, src->v, src->n, w);
     for (size_t k = 0; k < w->n; k++)
         if (add(a, x, w->v[k], comp, OSM_NONE) < 0)
+            return -1;
+    return 0;
+}
+
+/* x's controllers in `mode`: one backward control walk (its first hop in
+ * `mode`, the rest W), never one per pair. */
+static int controllers(allctx *a, osm_id x, uint8_t mode)
+{
+    qset *w = q_set(a->q, 4, false);
+    if (!w)
+        return -1;
+    q_control_walk(a->q, x, OSM_DIR_BACK, mode, w, NULL);
+    for (size_t k = 0; k < w->n; k++)
+        if (add(a, x, w->v[k], OSM_COMP_CAN_CONTROL, OSM_NONE) < 0)
             return -1;
     return 0;
 }
@@ -214,8 +223,6 @@ static int tcb_of(allctx *a, size_t i)
     const osm_snapshot *g = a->g;
     osm_id x = a->pds[i];
     bool full = a->o->property == OSM_PROP_A;
-    uint8_t cmode = a->o->property == OSM_PROP_I ? OSM_PERM_W
-                  : a->o->property == OSM_PROP_C ? OSM_PERM_R : 0;
     a->n_cur = 0;
     if (!(a->mem = q_set(a->q, 5, false)))
         return -1;
@@ -251,10 +258,10 @@ static int tcb_of(allctx *a, size_t i)
         qwalk wk = { E_MAP, OSM_DIR_FWD, 0, K_SPACE, K_SPACE, OSM_DEPTH_INF, true };
         q_walk(a->q, &wk, &sa->v[sa->off[i]], sa->off[i + 1] - sa->off[i], mw);
         if (holders(a, x, mw->v, mw->n, OSM_COMP_INDIRECT_SERVERS) < 0 ||
-            pd_walk(a, x, E_REQ, OSM_DIR_FWD, 0, true, OSM_COMP_INDIRECT_SERVERS) < 0)
+            request_walk(a, x, OSM_COMP_INDIRECT_SERVERS) < 0)
             return -1;
     }
-    return pd_walk(a, x, E_HOLD, OSM_DIR_BACK, cmode, false, OSM_COMP_CAN_CONTROL);
+    return controllers(a, x, q_control_mode(a->o));
 }
 
 /* Sort the current members by string ID through their rank in the sorted

@@ -9,7 +9,8 @@
  *
  * Qset pool use: 0 x's forward walk, 1 Spaces(x, types), 2 Spaces(x, all)
  * or the spaces x holds, 3 backward walks to PDs, 4 map / request / control
- * walks, 5 members, 6 walk sources, 7 backward map walks.
+ * walks, 5 members, 6 walk sources or the W hops of a forward control
+ * walk, 7 backward map walks.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -246,28 +247,23 @@ static int spaces_users(qctx *c, const qset *set, const osm_typeset *ts, uint32_
 }
 
 
-/* PD -> PD walks: control chains (HOLD in `mode`) or REQUEST chains of one
- * or more edges after the first hops `src` (plus).  Members are every PD
- * reached but x; `first` is the edge kind of the hop from x in the chain
- * (OSM_NONE when the walk starts at x itself). */
-static int pd_chain(qctx *c, uint32_t edges, int dir, uint8_t mode, bool plus, uint32_t comp)
+/* Members of `comp`: the PDs reached from x by REQUEST chains of one or
+ * more edges after the first hops (x REQUEST-> h, h REQUEST->+ p), forward
+ * or backward. */
+static int request_chain(qctx *c, int dir, uint32_t comp)
 {
     const osm_snapshot *g = c->g;
+    const uint32_t *off = dir == OSM_DIR_FWD ? g->out_off : g->in_off;
+    const osm_adj *adj = dir == OSM_DIR_FWD ? g->out : g->in;
     qset *w = q_set(c->q, 4, c->why);
     qset *src = q_set(c->q, 6, false);
     if (!w || !src)
         return -1;
-    if (plus) {         /* sources: the first REQUEST hops from x */
-        const uint32_t *off = dir == OSM_DIR_FWD ? g->out_off : g->in_off;
-        const osm_adj *adj = dir == OSM_DIR_FWD ? g->out : g->in;
-        for (uint32_t i = off[c->x]; i < off[c->x + 1]; i++)
-            if (OSM_ADJ_KIND(adj[i].info) == OSM_REQUEST && g->kind[adj[i].node] == OSM_PD &&
-                !(dir == OSM_DIR_FWD ? q_cut_out(c->q, i) : q_cut_in(c->q, i)))
-                qset_add(src, adj[i].node);
-    } else {
-        qset_add(src, c->x);
-    }
-    qwalk wk = { edges, dir, mode, K_PD, K_PD, OSM_DEPTH_INF, plus };
+    for (uint32_t i = off[c->x]; i < off[c->x + 1]; i++)
+        if (OSM_ADJ_KIND(adj[i].info) == OSM_REQUEST && g->kind[adj[i].node] == OSM_PD &&
+            !(dir == OSM_DIR_FWD ? q_cut_out(c->q, i) : q_cut_in(c->q, i)))
+            qset_add(src, adj[i].node);
+    qwalk wk = { E_REQ, dir, 0, K_PD, K_PD, OSM_DEPTH_INF, true };
     q_walk(c->q, &wk, src->v, src->n, w);
     for (size_t k = 0; k < w->n; k++) {
         osm_id p = w->v[k];
@@ -281,23 +277,41 @@ static int pd_chain(qctx *c, uint32_t edges, int dir, uint8_t mode, bool plus, u
         }
         if (!c->why)
             continue;
-        int rc = 0;
-        if (plus) {
-            osm_id h = q_path_source(w, p);
-            const uint32_t *off = dir == OSM_DIR_FWD ? g->out_off : g->in_off;
-            const osm_adj *adj = dir == OSM_DIR_FWD ? g->out : g->in;
-            uint32_t info = OSM_REQUEST;
-            for (uint32_t i = off[c->x]; i < off[c->x + 1]; i++)
-                if (adj[i].node == h && OSM_ADJ_KIND(adj[i].info) == OSM_REQUEST &&
-                    !(dir == OSM_DIR_FWD ? q_cut_out(c->q, i) : q_cut_in(c->q, i)))
-                    info = adj[i].info;
-            rc = q_emit_step(c->out, c->x, 0, false) |
+        osm_id h = q_path_source(w, p);
+        uint32_t info = OSM_REQUEST;
+        for (uint32_t i = off[c->x]; i < off[c->x + 1]; i++)
+            if (adj[i].node == h && OSM_ADJ_KIND(adj[i].info) == OSM_REQUEST &&
+                !(dir == OSM_DIR_FWD ? q_cut_out(c->q, i) : q_cut_in(c->q, i)))
+                info = adj[i].info;
+        int rc = q_emit_step(c->out, c->x, 0, false) |
                  q_emit_step(c->out, h, info, dir != OSM_DIR_FWD) |
                  q_emit_path(c->out, w, p, true);
-        } else {
-            rc = q_emit_path(c->out, w, p, false);
-        }
         if (member_why_end(c, e, rc) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Members of `comp`: the PDs with a control chain to x (dir BACK) or from
+ * x (FWD) whose edge at the controlled end carries `mode` (q_control_walk). */
+static int control_chain(qctx *c, int dir, uint8_t mode, uint32_t comp)
+{
+    qset *w = q_set(c->q, 4, c->why);
+    qset *tmp = q_set(c->q, 6, c->why);
+    if (!w || !tmp)
+        return -1;
+    q_control_walk(c->q, c->x, dir, mode, w, tmp);
+    for (size_t k = 0; k < w->n; k++) {
+        osm_id p = w->v[k];
+        if (p == c->x)
+            continue;
+        osm_member *e = member_add(c, p, comp, OSM_NONE);
+        if (!e) {
+            if (!qset_has(c->mem, p))
+                return -1;
+            continue;
+        }
+        if (c->why && member_why_end(c, e, q_control_emit(c->out, w, tmp, dir, p)) < 0)
             return -1;
     }
     return 0;
@@ -391,7 +405,7 @@ static int comp_indirect_servers(qctx *c)
     c->mw_base = xside_sxall;
     if (space_holders(c, c->mw, NULL, OSM_COMP_INDIRECT_SERVERS, xside_mw) < 0)
         return -1;
-    return pd_chain(c, E_REQ, OSM_DIR_FWD, 0, true, OSM_COMP_INDIRECT_SERVERS);
+    return request_chain(c, OSM_DIR_FWD, OSM_COMP_INDIRECT_SERVERS);
 }
 
 /* ---- the components seen from the other side (impact boundary) ------------------- */
@@ -437,7 +451,7 @@ static int ib_indirect_servers(qctx *c)
     c->mw_base = xside_sxall;
     if (spaces_users(c, c->mw, NULL, OSM_COMP_INDIRECT_SERVERS, xside_mw) < 0)
         return -1;
-    return pd_chain(c, E_REQ, OSM_DIR_BACK, 0, true, OSM_COMP_INDIRECT_SERVERS);
+    return request_chain(c, OSM_DIR_BACK, OSM_COMP_INDIRECT_SERVERS);
 }
 
 /* ---- entry points --------------------------------------------------------------------- */
@@ -488,9 +502,9 @@ int q_components_modes(osm_query *q, osm_id x, uint32_t comps, const osm_qopts *
     if (!rc && (comps & OSM_COMP_INDIRECT_SERVERS))
         rc = comp_indirect_servers(&c);
     if (!rc && (comps & OSM_COMP_CAN_CONTROL))
-        rc = pd_chain(&c, E_HOLD, OSM_DIR_BACK, ctlm, false, OSM_COMP_CAN_CONTROL);
+        rc = control_chain(&c, OSM_DIR_BACK, ctlm, OSM_COMP_CAN_CONTROL);
     if (!rc && (comps & OSM_COMP_CONTROL_BY))
-        rc = pd_chain(&c, E_HOLD, OSM_DIR_FWD, ctlm, false, OSM_COMP_CONTROL_BY);
+        rc = control_chain(&c, OSM_DIR_FWD, ctlm, OSM_COMP_CONTROL_BY);
     return finish(&c, rc);
 }
 
@@ -529,6 +543,6 @@ int osm_ib(osm_query *q, osm_id x, const osm_qopts *o, osm_members *out)
     if (!rc && (comps & OSM_COMP_INDIRECT_SERVERS))
         rc = ib_indirect_servers(&c);
     if (!rc)    /* x in CanControl(p) <=> a chain leads from x to p */
-        rc = pd_chain(&c, E_HOLD, OSM_DIR_FWD, q_control_mode(o), false, OSM_COMP_CAN_CONTROL);
+        rc = control_chain(&c, OSM_DIR_FWD, q_control_mode(o), OSM_COMP_CAN_CONTROL);
     return finish(&c, rc);
 }

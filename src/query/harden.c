@@ -96,15 +96,14 @@ static int xside_walk(xside *xs)
             return -1;
         q_walk(q, &wr, first->v, first->n, xs->req2);
     }
-    qwalk wc = { E_HOLD, OSM_DIR_BACK, q_control_mode(xs->o), K_PD, K_PD, OSM_DEPTH_INF, false };
     if (!(xs->cc = q_set(q, 5, false)))
         return -1;
-    q_walk(q, &wc, &x, 1, xs->cc);
+    q_control_walk(q, x, OSM_DIR_BACK, q_control_mode(xs->o), xs->cc, NULL);
     if (xs->comps & OSM_COMP_CONTROL_BY) {
-        wc.dir = OSM_DIR_FWD;
-        if (!(xs->cb = q_set(q, 6, false)))
+        qset *tmp = q_set(q, 7, false);     /* free until pair_in_tcb */
+        if (!(xs->cb = q_set(q, 6, false)) || !tmp)
             return -1;
-        q_walk(q, &wc, &x, 1, xs->cb);
+        q_control_walk(q, x, OSM_DIR_FWD, q_control_mode(xs->o), xs->cb, tmp);
     }
     return 0;
 }

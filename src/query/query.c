@@ -345,14 +345,14 @@ uint32_t q_subset_info(const osm_snapshot *g, osm_id r)
 /* ---- the walk ------------------------------------------------------------- */
 
 /* Visit the neighbours of u in one direction. */
-static inline void walk_adj(const osm_snapshot *g, const qwalk *w, qset *vis, osm_id u,
-                            uint32_t du, const uint32_t *off, const osm_adj *adj, bool back,
-                            const uint8_t *cut)
+static inline void walk_adj(const osm_snapshot *g, const qwalk *w, uint8_t mode, qset *vis,
+                            osm_id u, uint32_t du, const uint32_t *off, const osm_adj *adj,
+                            bool back, const uint8_t *cut)
 {
     for (uint32_t i = off[u], e = off[u + 1]; i < e; i++) {
         uint32_t info = adj[i].info;
         osm_id v = adj[i].node;
-        if (!(w->edges >> OSM_ADJ_KIND(info) & 1) || !q_perm_ok(info, w->mode))
+        if (!(w->edges >> OSM_ADJ_KIND(info) & 1) || !q_perm_ok(info, mode))
             continue;
         if (cut && cut[i])
             continue;
@@ -365,7 +365,10 @@ static inline void walk_adj(const osm_snapshot *g, const qwalk *w, qset *vis, os
     }
 }
 
-void q_walk(osm_query *q, const qwalk *w, const osm_id *src, size_t nsrc, qset *vis)
+/* q_walk, with the hops out of the sources of a plus-walk taken in `mode0`
+ * instead of w->mode (control chains: the hop at the controlled end). */
+static void walk_run(osm_query *q, const qwalk *w, uint8_t mode0, const osm_id *src,
+                     size_t nsrc, qset *vis)
 {
     const osm_snapshot *g = q->g;
     size_t head = vis->n;
@@ -375,9 +378,9 @@ void q_walk(osm_query *q, const qwalk *w, const osm_id *src, size_t nsrc, qset *
         osm_id u = src[i];
         if (w->plus) {
             if (w->dir & OSM_DIR_FWD)
-                walk_adj(g, w, vis, u, 0, g->out_off, g->out, false, q->cut_out);
+                walk_adj(g, w, mode0, vis, u, 0, g->out_off, g->out, false, q->cut_out);
             if (w->dir & OSM_DIR_BACK)
-                walk_adj(g, w, vis, u, 0, g->in_off, g->in, true, q->cut_in);
+                walk_adj(g, w, mode0, vis, u, 0, g->in_off, g->in, true, q->cut_in);
         } else if (qset_add(vis, u) && vis->par) {
             vis->par[u] = (qpar){ OSM_NONE, 0, 0, 0 };
         }
@@ -397,10 +400,51 @@ void q_walk(osm_query *q, const qwalk *w, const osm_id *src, size_t nsrc, qset *
         if (!is_src && !(w->expand >> g->kind[u] & 1))
             continue;
         if (w->dir & OSM_DIR_FWD)
-            walk_adj(g, w, vis, u, level, g->out_off, g->out, false, q->cut_out);
+            walk_adj(g, w, w->mode, vis, u, level, g->out_off, g->out, false, q->cut_out);
         if (w->dir & OSM_DIR_BACK)
-            walk_adj(g, w, vis, u, level, g->in_off, g->in, true, q->cut_in);
+            walk_adj(g, w, w->mode, vis, u, level, g->in_off, g->in, true, q->cut_in);
     }
+}
+
+void q_walk(osm_query *q, const qwalk *w, const osm_id *src, size_t nsrc, qset *vis)
+{
+    walk_run(q, w, w->mode, src, nsrc, vis);
+}
+
+void q_control_walk(osm_query *q, osm_id x, int dir, uint8_t mode, qset *vis, qset *tmp)
+{
+    const osm_snapshot *g = q->g;
+    qwalk w = { E_HOLD, dir, OSM_PERM_W, K_PD, K_PD, OSM_DEPTH_INF, dir == OSM_DIR_BACK };
+    if (dir == OSM_DIR_BACK) {
+        /* Backwards the hop into x comes first: take it in `mode`, then
+         * only edges through which a PD acts as the next one (W). */
+        walk_run(q, &w, mode, &x, 1, vis);
+        return;
+    }
+    /* Forwards it comes last: every PD x acts as (W hops, x included),
+     * then one hop in `mode` to each PD one of them controls. */
+    q_walk(q, &w, &x, 1, tmp);
+    for (size_t k = 0; k < tmp->n; k++) {
+        osm_id a = tmp->v[k];
+        uint32_t da = tmp->par ? tmp->par[a].depth : 0;
+        for (uint32_t i = g->out_off[a]; i < g->out_off[a + 1]; i++) {
+            uint32_t info = g->out[i].info;
+            osm_id p = g->out[i].node;
+            if (OSM_ADJ_KIND(info) != OSM_HOLD || g->kind[p] != OSM_PD ||
+                !q_perm_ok(info, mode) || q_cut_out(q, i))
+                continue;
+            if (qset_add(vis, p) && vis->par)
+                vis->par[p] = (qpar){ a, info, da + 1, 0 };
+        }
+    }
+}
+
+int q_control_emit(osm_members *m, const qset *vis, const qset *tmp, int dir, osm_id p)
+{
+    if (dir == OSM_DIR_BACK)
+        return q_emit_path(m, vis, p, false);
+    return q_emit_path(m, tmp, vis->par[p].from, false) |
+           q_emit_step(m, p, vis->par[p].info, false);
 }
 
 /* ---- osm_bfs ------------------------------------------------------------------ */

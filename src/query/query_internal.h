@@ -106,6 +106,19 @@ static inline bool q_perm_ok(uint32_t info, uint8_t mode)
  * always expanded.  Unless w->plus they are members with depth 0. */
 void q_walk(osm_query *q, const qwalk *w, const osm_id *src, size_t nsrc, qset *vis);
 
+/* Control chains (docs/query.md, choice 5): the PDs p != x, or x itself
+ * when a chain returns to it, with a chain of PD->PD HOLD edges from p to x
+ * (dir OSM_DIR_BACK: x's controllers) or from x to p (OSM_DIR_FWD: whom x
+ * controls) whose edge at the controlled end carries `mode` (0 = any edge)
+ * and every earlier edge W: a PD continues a chain only through a PD it can
+ * act as (ptrace-like), a signal-only or read-only edge ends it.  One walk
+ * per call, never one per pair.  Members go to `vis` (emptied by the
+ * caller, parents recorded if it has them); `tmp` (emptied, with parents
+ * when `vis` has them) holds the W hops of a forward walk, unused backward. */
+void q_control_walk(osm_query *q, osm_id x, int dir, uint8_t mode, qset *vis, qset *tmp);
+/* Append the chain from x to member p of a q_control_walk (x first). */
+int q_control_emit(osm_members *m, const qset *vis, const qset *tmp, int dir, osm_id p);
+
 /* Append to `m` the chain from the walk's source to v, as recorded in
  * vis->par (source first).  `skip_first` drops the source step.  -1 on
  * ENOMEM. */

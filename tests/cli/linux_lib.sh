@@ -17,14 +17,16 @@ wait_file() {
     fail "timed out waiting for $1"
 }
 
-# reach_mo CSV PD MODE: the resources of type MO (or "TYPE" as $4) PD reaches
-# by HOLD -> VMR -> MAP -> MO where every edge carries MODE (R, W or ANY).
+# reach CSV PD MODE [TYPE]: the resources of type MO (or TYPE) PD holds, or
+# reaches by HOLD -> VMR -> MAP, where every edge carries MODE (R, W or
+# ANY): the frames it maps, not those of files it holds (a file MAPs to its
+# page-cache frames too).
 reach() {
     awk -F, -v pd="$2" -v mode="$3" -v type="${4:-MO}" '
         function ok(p) { return mode == "ANY" || index(p, mode) > 0 }
         $1 != "" { if ($1 == "RESOURCE") t[$2] = $3; next }
         $4 == "HOLD" && $5 == pd && ok($3) { held[$6] = 1 }
-        $4 == "MAP" && ok($3) { m[$5] = m[$5] " " $6 }
+        $4 == "MAP" && ok($3) && index($5, "VMR_") == 1 { m[$5] = m[$5] " " $6 }
         END {
             for (v in held) {
                 if (t[v] == type) print v

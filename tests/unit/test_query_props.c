@@ -32,6 +32,12 @@ static const char *const res_types[] = { "VMR", "MO", "FILE", "BLOCK" };
 static const uint8_t perm_choice[] = { 0, OSM_PERM_R, OSM_PERM_W, OSM_PERM_R | OSM_PERM_W,
                                        OSM_PERM_R | OSM_PERM_X, OSM_PERM_R | OSM_PERM_W | OSM_PERM_T };
 
+/* PD->PD holds: signal-only and read-only edges end control chains, W and
+ * unrestricted ones continue them. */
+static const uint8_t ctl_choice[] = { 0, OSM_PERM_T, OSM_PERM_R, OSM_PERM_W, OSM_PERM_R | OSM_PERM_W,
+                                      OSM_PERM_R | OSM_PERM_X, OSM_PERM_R | OSM_PERM_T,
+                                      OSM_PERM_R | OSM_PERM_W | OSM_PERM_T };
+
 static osm_store *random_state(unsigned *npd)
 {
     osm_store *s = osm_store_new();
@@ -71,7 +77,7 @@ static osm_store *random_state(unsigned *npd)
                                osm_store_intern(s, t, strlen(t)), NULL);
         }
         else if (what == 4)
-            osm_store_add_edge(s, OSM_HOLD, pd[below(P)], pd[below(P)], perm_choice[1 + below(5)], OSM_NONE, NULL);
+            osm_store_add_edge(s, OSM_HOLD, pd[below(P)], pd[below(P)], ctl_choice[below(8)], OSM_NONE, NULL);
         else if (R)
             osm_store_add_edge(s, OSM_HOLD, pd[below(P)], rs[below(R)], 0, OSM_NONE, NULL);
     }
@@ -198,6 +204,29 @@ static void pd_closure(const osm_store *s, osm_edge_kind kind, uint8_t mode, uin
                         reach[i][j] = 1;
 }
 
+/* Control chains straight from the rule (docs/query.md, choice 5):
+ * ctl[p][x] = p != x or not, a chain p -> ... -> c -> x of PD->PD HOLD edges
+ * where the edge c -> x carries `mode` and every earlier edge carries W:
+ * c is p itself or reached from p by >= 1 W edges. */
+static void control_closure(const osm_store *s, uint8_t mode, uint8_t ctl[128][128])
+{
+    static uint8_t wr[128][128];
+    pd_closure(s, OSM_HOLD, OSM_PERM_W, wr);
+    for (int c = 0; c < 128; c++)
+        wr[c][c] = 1;
+    memset(ctl, 0, 128 * 128);
+    for (osm_id e = osm_store_next_edge(s, OSM_NONE); e != OSM_NONE; e = osm_store_next_edge(s, e)) {
+        osm_edge ed;
+        osm_store_edge(s, e, &ed);
+        if (ed.kind != OSM_HOLD || osm_node_kind(s, ed.from) != OSM_PD ||
+            osm_node_kind(s, ed.to) != OSM_PD || !perm_ok(ed.perms, mode))
+            continue;
+        for (int p = 0; p < 128; p++)
+            if (wr[p][ed.from])
+                ctl[p][ed.to] = 1;
+    }
+}
+
 /* Spaces reachable from set a by >= 1 space->space MAP edges. */
 static void map_plus(const osm_store *s, const bits *a, bits *out)
 {
@@ -224,7 +253,7 @@ static uint32_t naive_comps(const osm_store *s, osm_id x, osm_id p, const char *
     static uint8_t hold_reach[128][128], req_reach[128][128];
     uint8_t cmode = prop == OSM_PROP_I ? OSM_PERM_W : prop == OSM_PROP_C ? OSM_PERM_R : 0;
     uint8_t smode = prop == OSM_PROP_I ? OSM_PERM_W : prop == OSM_PROP_C ? OSM_PERM_R : mode;
-    pd_closure(s, OSM_HOLD, cmode, hold_reach);
+    control_closure(s, cmode, hold_reach);
     pd_closure(s, OSM_REQUEST, 0, req_reach);
     uint32_t c = 0;
     bits rx, rp, sx, sp, sxall, mp;
@@ -295,6 +324,30 @@ static void check_members(const osm_members *m, osm_id p, bool want, uint32_t co
         mismatch(p, got ? ~0u : 0, want ? ~0u : 0);
 }
 
+/* A control chain reported for a member obeys the rule: from x (first
+ * step) to the member, the edge at the controlled end carries `mode`, every
+ * other edge W (can-control walks back from x, control-by forward). */
+static void check_control_chains(const osm_members *m, uint8_t mode)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        const osm_member *e = &m->v[i];
+        if (e->comp != OSM_COMP_CAN_CONTROL && e->comp != OSM_COMP_CONTROL_BY)
+            continue;
+        const osm_step *st = &m->steps[e->why_off];
+        assert_true(e->why_len >= 2);
+        for (uint32_t k = 1; k < e->why_len; k++) {
+            bool at_controlled = e->comp == OSM_COMP_CAN_CONTROL ? k == 1 : k == e->why_len - 1;
+            assert_int_equal(OSM_ADJ_KIND(st[k].info), OSM_HOLD);
+            assert_int_equal(st[k].back, e->comp == OSM_COMP_CAN_CONTROL);
+            if (!perm_ok(OSM_ADJ_PERMS(st[k].info), at_controlled ? mode : OSM_PERM_W)) {
+                fprintf(stderr, "control chain of PD_%u to PD_%u breaks the rule at step %u\n",
+                        cur_x, e->pd, k);
+                mismatch(e->pd, e->comp, e->comp);
+            }
+        }
+    }
+}
+
 static void check_state(osm_store *s, unsigned P)
 {
     osm_query *q = osm_query_new(s);
@@ -330,6 +383,9 @@ static void check_state(osm_store *s, unsigned P)
         assert_int_equal(osm_query_components(q, x, 0x3f, &o, &m), 0);
         for (osm_id p = 0; p < P; p++)
             check_members(&m, p, want[x][p] != 0, want[x][p]);
+        if (o.why)
+            check_control_chains(&m, o.property == OSM_PROP_I ? OSM_PERM_W
+                                     : o.property == OSM_PROP_C ? OSM_PERM_R : 0);
         osm_members_free(&m);
         cur_what = "tcb";
         assert_int_equal(osm_tcb(q, x, &o, &m), 0);

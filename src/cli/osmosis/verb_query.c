@@ -47,9 +47,12 @@ static const qverb verbs[] = {
       "The servers behind PD's servers: holders of spaces its spaces MAP to, and\n"
       "PDs reached by two or more REQUEST edges." },
     { "can-control", OSM_COMP_CAN_CONTROL, false,
-      "PDs with a chain of PD->PD HOLD edges to PD." },
+      "PDs with a chain of PD->PD HOLD edges to PD: the edge into PD carries what\n"
+      "the property needs (A any, I W, C R), every earlier edge W (the source can\n"
+      "act as the next PD); a signal-only or read-only edge ends a chain." },
     { "control-by", OSM_COMP_CONTROL_BY, false,
-      "PDs that PD reaches by a chain of PD->PD HOLD edges." },
+      "PDs that PD reaches by a chain of PD->PD HOLD edges: the edge into each\n"
+      "carries what the property needs (A any, I W, C R), every earlier edge W." },
 };
 
 static void print_help(FILE *f, const qverb *v)

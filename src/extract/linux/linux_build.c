@@ -182,6 +182,12 @@ static int commit_memory(lx_ctx *c, osm_lx_proc *p, osm_id ads)
         uint8_t mp = v->shared ? perms : (uint8_t)(perms & ~OSM_PERM_W);
         if (f == OSM_NONE || lx_map(c, r, ads, f, fsp, mp) < 0)
             return -1;
+        /* Its file frames are the page cache of f (lx_phys_commit maps f
+         * onto them); a device's frames are not what writing it changes. */
+        if (strcmp(type, "DEVICE")) {
+            m->file = f;
+            m->file_space = fsp;
+        }
         /* The mapping process holds the file it maps (as it would a frame),
          * so the kernel need not hold it (docs/linux.md, "the kernel"). */
         for (size_t t = 0; t < p->n_pd && (mp & OSM_PERM_RWXT); t++) {

@@ -128,7 +128,7 @@ static int add_vma(const osm_lx_vma *vma, void *arg)
     }
     a->p->vmr = v;
     memset(&v[a->p->n_vmr], 0, sizeof *v);
-    v[a->p->n_vmr].node = OSM_NONE;
+    v[a->p->n_vmr].node = v[a->p->n_vmr].file = v[a->p->n_vmr].file_space = OSM_NONE;
     v[a->p->n_vmr++].v = *vma;
     return 0;
 }

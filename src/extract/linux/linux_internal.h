@@ -48,6 +48,9 @@ typedef struct lx_vmr {
     osm_lx_vma v;
     osm_lx_run *runs;               /* frames behind it (page index relative to v.start) */
     osm_id node;                    /* its VMR, once committed */
+    /* The FILE / MEMFD / SHM behind it whose page cache its file frames
+     * are, and that resource's space; OSM_NONE for anything else. */
+    osm_id file, file_space;
     size_t n_runs;
 } lx_vmr;
 

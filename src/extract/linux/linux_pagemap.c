@@ -53,7 +53,7 @@ static int append_runs(lx_vmr *v, size_t *cap, const osm_lx_run *r, size_t n, ui
         if (!per_page && v->n_runs) {
             osm_lx_run *last = &v->runs[v->n_runs - 1];
             if (last->page + last->n == x.page && last->pfn + last->n == x.pfn &&
-                last->exclusive == x.exclusive) {
+                last->exclusive == x.exclusive && last->file == x.file) {
                 last->n += x.n;
                 continue;
             }

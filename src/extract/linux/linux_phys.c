@@ -7,6 +7,12 @@
  * frame number line at every start and end of every mapping's run (the
  * elementary intervals of all runs); each run is then exactly a sequence
  * of whole MOs.  With --pages every MO is one page.
+ *
+ * W on a frame means "can change what the others mapping it see".  A file
+ * MAPs to the page-cache frames behind its mappings, so whoever may write
+ * the file (a descriptor opened for writing) reaches them with W; a private
+ * mapping never writes a page-cache frame (a write copies it first into a
+ * private anonymous frame, which pagemap tells apart).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -174,6 +180,7 @@ typedef struct lx_mo_set {
     osm_id *mo;                     /* [nb] MO node per interval, or OSM_NONE */
     osm_id *last_vmr, *last_edge;   /* [nb] the latest VMR -> MO map, to merge repeats */
     size_t *last_proc;              /* [nb] the latest process holding the MO, +1 (0: none) */
+    osm_id *file_of;                /* [nb] the file whose page cache the MO is, once mapped */
     osm_id *last_hold;              /* [nb] that process's (first PD's) HOLD on it */
     osm_id t_mo;                    /* interned "MO" */
 } lx_mo_set;
@@ -201,14 +208,16 @@ static osm_id mo_node(lx_ctx *c, lx_mo_set *ms, size_t k)
     return ms->mo[k] = mo;
 }
 
-/* Perms of a VMR's map onto frames: a private mapping's frame that is not
- * exclusively mapped is copy-on-write, so writing it never reaches the
- * shared frame. */
-static uint8_t frame_perms(const osm_lx_vma *v, bool exclusive)
+/* Perms of a VMR's map onto frames.  Through a private mapping only a
+ * private anonymous frame that no one else maps is written in place: a
+ * frame also mapped elsewhere is copy-on-write, and a page-cache frame
+ * (`file`) is copied on the first write even when this is its only
+ * mapping, so writing never reaches it. */
+static uint8_t frame_perms(const osm_lx_vma *v, bool exclusive, bool file)
 {
     uint8_t p = (uint8_t)((v->r ? OSM_PERM_R : 0) | (v->w ? OSM_PERM_W : 0) |
                           (v->x ? OSM_PERM_X : 0) | (v->shared ? OSM_PERM_S : OSM_PERM_P));
-    if (!v->shared && !exclusive)
+    if (!v->shared && (!exclusive || file))
         p &= (uint8_t)~OSM_PERM_W;
     if (!(p & OSM_PERM_RWXT))
         p |= OSM_PERM_R;        /* never let "no letters" read as unrestricted */
@@ -279,6 +288,21 @@ static int map_frame(lx_ctx *c, lx_mo_set *ms, size_t k, const osm_lx_proc *p, s
                ? -1 : 0;
 }
 
+/* MAP file -> the MO of interval k, a page-cache frame of the file (once
+ * per frame: a page-cache frame belongs to one file), with the space map
+ * rule 5 asks for.  Perms RW: the file's content is those frames; who may
+ * read or write the file is what the HOLDs on it say.  -1 on ENOMEM. */
+static int map_file_frame(lx_ctx *c, lx_mo_set *ms, size_t k, osm_id file, osm_id fspace)
+{
+    if (ms->file_of[k] != OSM_NONE)
+        return 0;
+    ms->file_of[k] = file;
+    osm_id sp = phys_space(c, ms->b[k]);
+    if (sp == OSM_NONE)
+        return -1;
+    return lx_map(c, file, fspace, ms->mo[k], sp, OSM_PERM_R | OSM_PERM_W | OSM_PERM_S);
+}
+
 /* Every frame of one process's VMRs. */
 static int commit_proc_frames(lx_ctx *c, lx_mo_set *ms, const osm_lx_proc *p, size_t pidx)
 {
@@ -296,10 +320,12 @@ static int commit_proc_frames(lx_ctx *c, lx_mo_set *ms, const osm_lx_proc *p, si
         osm_id mapped_space = OSM_NONE;     /* space map known for this VMR */
         for (size_t r = 0; r < vm->n_runs; r++) {
             const osm_lx_run *x = &vm->runs[r];
-            uint8_t perms = frame_perms(&vm->v, x->exclusive);
+            uint8_t perms = frame_perms(&vm->v, x->exclusive, x->file);
+            bool cache = x->file && vm->file != OSM_NONE;
             for (size_t k = boundary_index(ms->b, ms->nb, x->pfn);
                  k + 1 < ms->nb && ms->b[k] < x->pfn + x->n; k++)
-                if (map_frame(c, ms, k, p, pidx, vm->node, ads, perms, &mapped_space) < 0)
+                if (map_frame(c, ms, k, p, pidx, vm->node, ads, perms, &mapped_space) < 0 ||
+                    (cache && map_file_frame(c, ms, k, vm->file, vm->file_space) < 0))
                     return -1;
         }
     }
@@ -324,14 +350,18 @@ int lx_phys_commit(lx_ctx *c)
         ms.last_edge = malloc(ms.nb * sizeof *ms.last_edge);
         ms.last_proc = calloc(ms.nb, sizeof *ms.last_proc);
         ms.last_hold = malloc(ms.nb * sizeof *ms.last_hold);
-        rc = ms.mo && ms.last_vmr && ms.last_edge && ms.last_proc && ms.last_hold ? 0 : -1;
+        ms.file_of = malloc(ms.nb * sizeof *ms.file_of);
+        rc = ms.mo && ms.last_vmr && ms.last_edge && ms.last_proc && ms.last_hold && ms.file_of
+                 ? 0 : -1;
     }
     if (rc == 0) {
         memset(ms.mo, 0xff, ms.nb * sizeof *ms.mo);     /* OSM_NONE */
         memset(ms.last_vmr, 0xff, ms.nb * sizeof *ms.last_vmr);
-        /* a node per interval with its SUBSET, a MAP and a HOLD per run piece */
+        memset(ms.file_of, 0xff, ms.nb * sizeof *ms.file_of);
+        /* a node per interval with its SUBSET and its file's MAP, a MAP and
+         * a HOLD per run piece */
         rc = osm_store_reserve(c->s, osm_store_node_bound(c->s) + ms.nb,
-                               osm_store_edge_bound(c->s) + ms.nb + 2 * n_runs + 64);
+                               osm_store_edge_bound(c->s) + 2 * ms.nb + 2 * n_runs + 64);
     }
     for (size_t i = 0; i < c->n_procs && rc == 0; i++)
         rc = commit_proc_frames(c, &ms, &c->procs[i], i);
@@ -341,5 +371,6 @@ int lx_phys_commit(lx_ctx *c)
     free(ms.last_edge);
     free(ms.last_proc);
     free(ms.last_hold);
+    free(ms.file_of);
     return rc;
 }

@@ -119,15 +119,17 @@ size_t osm_lx_parse_iomem_ram(const char *buf, size_t len, osm_lx_range *out, si
 
 #define OSM_LX_PM_PRESENT (1ull << 63)
 #define OSM_LX_PM_SWAPPED (1ull << 62)
+#define OSM_LX_PM_FILE (1ull << 61)         /* file page or shared anonymous */
 #define OSM_LX_PM_EXCLUSIVE (1ull << 56)
 #define OSM_LX_PM_PFN_MASK ((1ull << 55) - 1)
 
 /* A run of pages contiguous both virtually and physically, present, with a
- * known frame (PFN != 0) and the same exclusivity. */
+ * known frame (PFN != 0), the same exclusivity and the same kind of frame. */
 typedef struct osm_lx_run {
     uint64_t page;                  /* index of the first page in the input */
     uint64_t pfn, n;
     bool exclusive;
+    bool file;                      /* page cache (or shmem): not a private anonymous copy */
 } osm_lx_run;
 
 /* Decode `n` pagemap entries (one per virtual page) into runs; when
