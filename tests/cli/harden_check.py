@@ -111,11 +111,11 @@ for r in edges:
         pd_pair_hold.add((a, b))
     cands.add('edge:%s>%s' % (a, b))
 # Every cut harden names is re-checked; of the others (does harden miss
-# one?) an even sample of at most 200, so that the real dump (thousands of
+# one?) an even sample of at most 60, so that the real dump (thousands of
 # candidates, one osmosis run each) stays within a test's time under ASan.
 named = sorted(c for c in cands if c in got)
 others = sorted(cands - set(got))
-sample = others[::max(1, len(others) // 200)]
+sample = others[::max(1, len(others) // 60)]
 checked = 0
 for spec in named + sample:
     gone = base - query('tcb', cut_rows(spec))
