@@ -71,6 +71,13 @@ build/fuzz/fuzz_cellulos_proto: fuzz/fuzz_cellulos_proto.c $(CEL_PROTO_FUZZ_SRC)
 	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined \
 	    -o $@ fuzz/fuzz_cellulos_proto.c $(CEL_PROTO_FUZZ_SRC) -lseccomp
 
+# libFuzzer target of the root task's handlers and dump socket through its
+# event loop: the root task's own sources (never the scenarios) and libosmosis.
+build/fuzz/fuzz_cellulos_root: fuzz/fuzz_cellulos_root.c $(CEL_ROOT_SRC) $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang -std=gnu11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc -fsanitize=fuzzer,address,undefined \
+	    -o $@ fuzz/fuzz_cellulos_root.c $(CEL_ROOT_SRC) $(LIB_SRC) -lseccomp -lm
+
 # The allocator must not have malloc+memset folded into a call to calloc
 # (itself).
 $(BUILD)/obj-pd/src/cellulos/lib/heap.o: CEL_PD_CFLAGS += -fno-builtin
