@@ -47,7 +47,8 @@ LIB_SO  := $(BUILD)/libosmosis.so
 # ---- osmosis CLI (front end + extractors) --------------------------------
 # `osmosis compare`'s view (table, legend, JSON, page) lives with the rest of
 # the comparison in src/compare/ (docs/architecture.md).
-COMPARE_VIEW_SRC := src/compare/compare_table.c src/compare/compare_html.c
+COMPARE_VIEW_SRC := src/compare/compare_lists.c src/compare/compare_table.c \
+                    src/compare/compare_html.c
 OSMOSIS_SRC := $(sort $(wildcard src/cli/osmosis/*.c src/extract/*.c src/extract/*/*.c) \
                       $(COMPARE_VIEW_SRC))
 OSMOSIS_OBJ := $(OSMOSIS_SRC:%.c=$(BUILD)/obj/%.o)

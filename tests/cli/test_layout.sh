@@ -28,4 +28,5 @@ expect_contains "$out" "include circle between folders: src/cli/osmosis -> src/c
 copy_tree bad_width
 for i in $(seq 1 16); do echo "/* $i */" >"bad_width/src/compare/extra_$i.c"; done
 expect_status 1 python3 bad_width/scripts/check_layout.py
-expect_contains "$out" "src/compare: 25 source files side by side"
+expect_contains "$out" "src/compare: "
+expect_contains "$out" " source files side by side (at most 15"

@@ -101,7 +101,11 @@ void sdf_parse_mr(sdf_ctx *c, const sdf_elem *e);
 void sdf_parse_channel(sdf_ctx *c, const sdf_elem *e);
 void sdf_parse_ioas(sdf_ctx *c, const sdf_elem *e);
 void sdf_parse_domains(sdf_ctx *c, const sdf_elem *e);
-/* The global checks run after every element has been read (docs/sdf.md). */
+/* The global checks, after parsing (docs/sdf.md): the child IDs once every
+ * PD is read (channels name PDs, so they are parsed after it), then the
+ * rest once the channels are read too; the order is Microkit's, so the
+ * first error reported is the one Microkit reports. */
+void sdf_validate_children(sdf_ctx *c);
 void sdf_validate(sdf_ctx *c);
 int sdf_find_pd(const sdf_system *s, const char *name);
 int sdf_find_mr(const sdf_system *s, const char *name);

@@ -225,6 +225,9 @@ int sdf_parse(const char *buf, size_t len, const char *file, const sdf_config *c
         return -1;
     }
     parse_system(&c, root);
+    sdf_validate_children(&c);
+    for (size_t i = 0; i < c.n_channel_elems; i++)      /* they name PDs: now all known */
+        sdf_parse_channel(&c, c.channel_elems[i]);
     sdf_validate(&c);
     return 0;
 }

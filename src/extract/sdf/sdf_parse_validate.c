@@ -370,11 +370,13 @@ static void check_setvars(sdf_ctx *c)
         }
 }
 
-void sdf_validate(sdf_ctx *c)
+void sdf_validate_children(sdf_ctx *c)
 {
     check_child_ids(c);
-    for (size_t i = 0; i < c->n_channel_elems; i++)
-        sdf_parse_channel(c, c->channel_elems[i]);
+}
+
+void sdf_validate(sdf_ctx *c)
+{
     resolve_caps(c);
     check_names(c);
     check_irqs(c);
