@@ -34,3 +34,9 @@ $(BUILD)/obj/src/extract/linux/linux_bpf.o: CFLAGS += -isystem $(BUILD)/gen
 OSMOSIS_LDLIBS += $$(cat $(BUILD)/gen/lx_bpf.libs 2>/dev/null)
 # osmosis-static (mk/vm.mk) runs in a guest with no libbpf: no BPF source.
 $(BUILD)/static/obj/src/extract/linux/linux_bpf.o: CFLAGS += -DOSM_LX_NO_BPF
+
+# The BPF floor of the Linux bench: the iterators alone (bench/linux/bpffloor.c).
+BINS += $(BUILD)/bench/bpffloor
+$(BUILD)/bench/bpffloor: bench/linux/bpffloor.c $(LX_BPF_GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -O2 $(CFLAGS) -isystem $(BUILD)/gen -o $@ $< $$(cat $(BUILD)/gen/lx_bpf.libs)

@@ -154,6 +154,10 @@ int osm_cli_extract_linux(int argc, char **argv)
         if (verbose)
             fprintf(stderr, "osmosis extract linux: source %s (%s)\n", rep.source,
                     rep.source_why);
+        if (verbose && !strcmp(rep.source, "bpf"))
+            fprintf(stderr, "osmosis extract linux: %zu maps or descriptor tables read from "
+                            "/proc (not in the BPF snapshot, or not reproducible from it)\n",
+                    rep.bpf_fallbacks);
         osm_lx_report_print(&rep, stderr);
         if (pids && rep.processes == 0)
             fprintf(stderr, "osmosis extract linux: none of the requested processes exist\n");

@@ -57,6 +57,7 @@ typedef struct osm_lx_report {
     size_t filters_read;            /* seccomp filter stacks read and evaluated */
     size_t filters_unread;          /* filter-mode processes whose filters were not read */
     const char *source;             /* "bpf" or "proc": what was used */
+    size_t bpf_fallbacks;           /* bpf: maps or fds of a process read from /proc */
     char source_why[192];           /* why (the BPF failure when it fell back) */
 } osm_lx_report;
 

@@ -223,11 +223,18 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 }
 
 /* Run both iterators into b: from the pins when they exist, else load the
- * programs (and pin them when a bpffs is there).  0, or -1 with why. */
-static int run_all(lx_bpf *b, char *why, size_t whysz)
+ * programs (and pin them when a bpffs is there; when there is none and
+ * need_pin, fail instead).  0, or -1 with why. */
+static int run_all(lx_bpf *b, bool need_pin, char *why, size_t whysz)
 {
     char pf[256], pv[256];
     bool pin = pin_paths(pf, pv, sizeof pf);
+    if (!pin && need_pin) {
+        snprintf(why, whysz, "no BPF filesystem to keep the iterators in (%s): loading them "
+                 "on every run costs more than reading /proc",
+                 getenv("OSMOSIS_BPF_PIN") ? "OSMOSIS_BPF_PIN" : "/sys/fs/bpf");
+        return -1;
+    }
     int lf = pin ? bpf_obj_get(pf) : -1, lv = pin ? bpf_obj_get(pv) : -1;
     if (lf >= 0 && lv >= 0) {
         int rc = run_iter(lf, &b->files, why, whysz);
@@ -267,23 +274,24 @@ static int run_all(lx_bpf *b, char *why, size_t whysz)
 #else
 
 /* Built without BPF support: say why. */
-static int run_all(lx_bpf *b, char *why, size_t whysz)
+static int run_all(lx_bpf *b, bool need_pin, char *why, size_t whysz)
 {
     (void)b;
+    (void)need_pin;
     snprintf(why, whysz, "osmosis was built without BPF support (%s)", OSM_LX_BPF_WHY);
     return -1;
 }
 
 #endif
 
-lx_bpf *lx_bpf_open(char *why, size_t whysz)
+lx_bpf *lx_bpf_open(bool need_pin, char *why, size_t whysz)
 {
     lx_bpf *b = calloc(1, sizeof *b);
     if (!b) {
         snprintf(why, whysz, "out of memory");
         return NULL;
     }
-    if (run_all(b, why, whysz) < 0) {
+    if (run_all(b, need_pin, why, whysz) < 0) {
         lx_bpf_free(b);
         return NULL;
     }

@@ -124,8 +124,10 @@ static int build(lx_ctx *c)
 }
 
 /* Decide the source (rep->source, rep->source_why) and, for BPF, take
- * the iterators' snapshot into c->bpf.  -1 when --source bpf cannot be
- * honoured (said on stderr). */
+ * the iterators' snapshot into c->bpf.  auto takes BPF only where the
+ * iterators can stay pinned: loading them (BTF relocation, verifier) costs
+ * more than the /proc reads they save, so only a pinned run is faster.
+ * -1 when --source bpf cannot be honoured (said on stderr). */
 static int choose_source(lx_ctx *c)
 {
     const osm_lx_opts *o = c->o;
@@ -138,7 +140,7 @@ static int choose_source(lx_ctx *c)
     }
     if (!o->live)
         snprintf(why, sizeof why, "--proc DIR is a copy of /proc, not the running kernel");
-    else if ((c->bpf = lx_bpf_open(why, sizeof why)) != NULL) {
+    else if ((c->bpf = lx_bpf_open(o->source == OSM_LX_SOURCE_AUTO, why, sizeof why)) != NULL) {
         rep->source = "bpf";
         rep->bad_lines += lx_bpf_bad(c->bpf);
         snprintf(rep->source_why, sizeof rep->source_why, "the BPF iterators loaded");

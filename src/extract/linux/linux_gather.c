@@ -454,12 +454,14 @@ static int gather_body(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_
      * says 1 when it cannot stand in for them). */
     if ((r = c->bpf ? lx_bpf_vmas(c->bpf, p) : 1) < 0)
         return r;
+    w->rep.bpf_fallbacks += c->bpf && r == 1;
     if (r == 1 && (r = gather_maps(w, pidfd, p)) != 0)
         return r;
     if (c->bpf) {
         (void)lx_mounts_for(c, w, slot, p, pidfd);  /* as gather_fds: the host's table */
         if ((r = lx_bpf_fds(c->bpf, p)) < 0)
             return r;
+        w->rep.bpf_fallbacks += r == 1;
     }
     if ((!c->bpf || r == 1) && (r = gather_fds(c, w, slot, pidfd, p)) != 0)
         return r;

@@ -158,8 +158,9 @@ uint8_t lx_open_perms(unsigned flags);
 /* ---- the BPF source (linux_bpf.c) ------------------------------------------- */
 
 /* Load (or open the pinned) iterators and run them once; NULL with a
- * reason in why (no BPF support built, no privilege, no BTF, ...). */
-lx_bpf *lx_bpf_open(char *why, size_t whysz);
+ * reason in why (no BPF support built, no privilege, no BTF, no BPF
+ * filesystem to pin them in when need_pin, ...). */
+lx_bpf *lx_bpf_open(bool need_pin, char *why, size_t whysz);
 void lx_bpf_free(lx_bpf *b);
 /* p's VMAs from the snapshot, as add_vma would keep them from maps: 0, 1
  * when the snapshot cannot give them (read maps instead), -1 on ENOMEM. */

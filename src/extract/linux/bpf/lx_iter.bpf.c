@@ -47,14 +47,6 @@ static __always_inline struct anon_vma_name *anon_name_of(struct vm_area_struct 
     return BPF_CORE_READ(a, anon_name);
 }
 
-/* fs/file_table.c's backing_file, as far as it is read here (a flavour,
- * so kernels older than it still compile and relocate). */
-struct backing_file___lx {
-    struct file file;
-    struct path user_path;
-} __attribute__((preserve_access_index));
-
-#define LX_FMODE_BACKING 0x2000000  /* FMODE_BACKING: an overlayfs-internal file */
 #define LX_VM_READ 0x1
 #define LX_VM_WRITE 0x2
 #define LX_VM_EXEC 0x4
@@ -138,6 +130,9 @@ static __always_inline long name_str(char *dst, const void *src)
     return n > 0 ? n - 1 : 0;
 }
 
+/* fs/d_path.c's simple_dname, the d_dname of pseudo files on shmem. */
+extern const void simple_dname __ksym __weak;
+
 /* Mount points crossed plus names walked, at most (deeper: /proc). */
 #define LX_PATH_STEPS 64
 
@@ -219,9 +214,24 @@ static __always_inline __u32 walk_path(struct scratch *s, const struct path *up,
     w.moff = bpf_core_field_offset(struct mount, mnt);
     w.m = (void *)vm - w.moff;
     const struct dentry_operations *ops = BPF_CORE_READ(d, d_op);
-    if (ops && BPF_CORE_READ(ops, d_dname)) {
-        *flags |= LX_VPATH_INCOMPLETE;
-        return 0;
+    const void *dname = ops ? BPF_CORE_READ(ops, d_dname) : NULL;
+    if (dname) {
+        /* A name d_path takes from d_dname: simple_dname's ("/NAME
+         * (deleted)": memfds, SysV and shared anonymous memory) is
+         * reproduced, any other is not. */
+        if (!&simple_dname || dname != (const void *)&simple_dname) {
+            *flags |= LX_VPATH_INCOMPLETE;
+            return 0;
+        }
+        char *dst = s->b + sizeof(struct lx_rec_vma);
+        long k = bpf_probe_read_kernel_str(dst + 1, 256, BPF_CORE_READ(d, d_name.name));
+        if (k <= 0) {
+            *flags |= LX_VPATH_INCOMPLETE;
+            return 0;
+        }
+        dst[0] = (char)(k - 1);
+        *flags |= LX_VPATH_DELETED;
+        return (__u32)k;
     }
     if (!BPF_CORE_READ(d, d_hash.pprev) && BPF_CORE_READ(d, d_parent) != d)
         *flags |= LX_VPATH_DELETED;
@@ -259,15 +269,11 @@ int lx_vmas(struct bpf_iter__task_vma *ctx)
     struct file *f = v->vm_file;
     struct anon_vma_name *an = anon_name_of(v);
     if (f) {
-        /* file_user_inode/file_user_path: an overlayfs backing file shows
-         * the overlay's path and inode, as the process opened it. */
+        /* An overlayfs mapping's file is a backing file on a private
+         * mount, where maps shows the overlay's path and inode instead
+         * (file_user_path): walk_path says such a path is incomplete. */
         struct inode *ino = BPF_CORE_READ(f, f_inode);
         const struct path *up = &f->f_path;
-        if (BPF_CORE_READ(f, f_mode) & LX_FMODE_BACKING) {
-            struct backing_file___lx *bf = (void *)f;
-            up = &bf->user_path;
-            ino = BPF_CORE_READ(bf, user_path.dentry, d_inode);
-        }
         r->pgoff = v->vm_pgoff << 12;
         r->ino = BPF_CORE_READ(ino, i_ino);
         r->dev = BPF_CORE_READ(ino, i_sb, s_dev);
