@@ -40,14 +40,17 @@ static const char help_linux[] =
     "      --source S     where descriptors and mappings are read: bpf (BPF\n"
     "                     iterators, one pass over every process; root with BTF),\n"
     "                     proc (/proc/PID/fd, fdinfo and maps), or auto (default:\n"
-    "                     bpf when it loads, else proc); the state is the same\n"
+    "                     bpf when the iterators can be pinned in a BPF filesystem,\n"
+    "                     else proc); the state is the same\n"
     "      --verbose      say on stderr which source was used and why\n"
     CLI_JSON_SUMMARY_HELP
     "                     (adds \"processes\", \"threads\", \"exited\", \"denied\",\n"
     "                     \"source\")\n"
     "\n"
     "Processes are read by one thread per CPU (at most 8); the output does not\n"
-    "depend on it.  OSMOSIS_LX_WORKERS=N sets the number of threads (1: serial).\n";
+    "depend on it.  OSMOSIS_LX_WORKERS=N sets the number of threads (1: serial).\n"
+    "The BPF iterators are pinned in OSMOSIS_BPF_PIN=DIR, else in /sys/fs/bpf when\n"
+    "it is a BPF filesystem: the first run loads them, later runs reuse them.\n";
 
 /* Parse "1,2,3" into a sorted, duplicate-free array; -1 on a bad entry. */
 static int parse_pids(const char *s, int **out, size_t *n)
