@@ -25,12 +25,22 @@ char LICENSE[] SEC("license") = "GPL";
 struct scratch {
     char b[64 + LX_REC_PATH_MAX];
 };
+/* Per reading thread, not per CPU: an iterator program can be preempted,
+ * and another reader (a second osmosis) on the same CPU would then
+ * overwrite a per-CPU buffer half-way through a record. */
 struct {
-    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-    __uint(max_entries, 1);
-    __type(key, __u32);
+    __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+    __uint(map_flags, BPF_F_NO_PREALLOC);
+    __type(key, int);
     __type(value, struct scratch);
 } scratch_map SEC(".maps");
+
+/* The reading thread's record buffer, or NULL. */
+static __always_inline struct scratch *scratch(void)
+{
+    return bpf_task_storage_get(&scratch_map, bpf_get_current_task_btf(), 0,
+                                BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
 
 /* vm_area_struct's anon_name exists only with CONFIG_ANON_VMA_NAME: read
  * through this flavour, guarded by bpf_core_field_exists. */
@@ -46,11 +56,6 @@ static __always_inline struct anon_vma_name *anon_name_of(struct vm_area_struct 
         return NULL;
     return BPF_CORE_READ(a, anon_name);
 }
-
-#define LX_VM_READ 0x1
-#define LX_VM_WRITE 0x2
-#define LX_VM_EXEC 0x4
-#define LX_VM_MAYSHARE 0x80
 
 /* Whether task t is reported: only thread group leaders (threads share
  * their files and mm, which /proc/PID shows).  Every process is: the
@@ -87,16 +92,17 @@ static __always_inline bool is_eventfd(const char *p)
     return true;
 }
 
+/* One open file of one task: an LX_REC_FD record (fd, open flags and
+ * mode, superblock device, inode, eventfd id, d_path). */
 SEC("iter/task_file")
 int lx_files(struct bpf_iter__task_file *ctx)
 {
     struct seq_file *seq = ctx->meta->seq;
     struct task_struct *t = ctx->task;
     struct file *f = ctx->file;
-    __u32 zero = 0;
     if (!t || !f || !wanted(t))
         return 0;
-    struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+    struct scratch *s = scratch();
     if (!s)
         return 0;
     struct lx_rec_fd *r = (void *)s->b;
@@ -241,16 +247,17 @@ static __always_inline __u32 walk_path(struct scratch *s, const struct path *up,
     return w.off;
 }
 
+/* One VMA of one task: an LX_REC_VMA record (range, flags, offset, the
+ * file's device and inode, its name as maps shows it). */
 SEC("iter/task_vma")
 int lx_vmas(struct bpf_iter__task_vma *ctx)
 {
     struct seq_file *seq = ctx->meta->seq;
     struct task_struct *t = ctx->task;
     struct vm_area_struct *v = ctx->vma;
-    __u32 zero = 0;
     if (!t || !v || !wanted(t))
         return 0;
-    struct scratch *s = bpf_map_lookup_elem(&scratch_map, &zero);
+    struct scratch *s = scratch();
     if (!s)
         return 0;
     struct lx_rec_vma *r = (void *)s->b;
