@@ -116,12 +116,14 @@ for n in ${LINUX_BENCH_BPF_PROCS:-200 2000}; do
     X=("$OSMOSIS" extract linux --pid "$pids")
     t0=$(now); "${X[@]}" --source bpf -o - >/dev/null 2>&1 || { echo "bpf extract failed"; exit 1; }
     t_cold=$(( ($(now) - t0) / 1000 ))
+    fallbacks=$("${X[@]}" --source bpf --no-phys --verbose -o - 2>&1 >/dev/null |
+                sed -n 's/.*: \([0-9]*\) maps or descriptor tables read from .*/\1/p')
     t_bpf=$(best_of "${X[@]}" --source bpf -o -)
     t_bpf_np=$(best_of "${X[@]}" --source bpf --no-phys -o -)
     t_proc_np=$(best_of "${X[@]}" --source proc --no-phys -o -)
     t_lsof=$(best_of lsof -n -P -p "$pids")
     t_bfloor=$(best_of "$BPFFLOOR")
-    echo "$n processes, BPF source (iterators pinned), best of $REPS:"
+    echo "$n processes, BPF source (iterators pinned; ${fallbacks:-?} maps/fd tables still read from /proc), best of $REPS:"
     echo "  osmosis --source bpf -o -                            $(ms "$t_bpf") (first run, loading: $(ms "$t_cold"))"
     echo "  osmosis --source bpf --no-phys -o -                  $(ms "$t_bpf_np") (--source proc: $(ms "$t_proc_np"))"
     echo "  lsof -n -P -p ...                                    $(ms "$t_lsof")"

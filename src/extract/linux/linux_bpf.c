@@ -46,7 +46,7 @@ typedef struct lx_span {
 /* The decoded output of one iterator. */
 typedef struct lx_iterout {
     uint64_t *buf;                  /* the bytes read (8-aligned: records are) */
-    size_t len, cap;
+    size_t len, cap;                /* in bytes */
     osm_lx_rec *rec;
     size_t n_rec, cap_rec;
     lx_span *span;
@@ -163,9 +163,9 @@ static int run_iter(int lfd, lx_iterout *o, char *why, size_t whysz)
         return -1;
     }
     for (;;) {
-        if (o->cap - o->len < 65536 / 8) {
-            size_t nc = o->cap ? o->cap * 2 : 65536;
-            uint64_t *v = realloc(o->buf, nc * sizeof *v);
+        if (o->cap - o->len < 65536) {   /* bytes, both */
+            size_t nc = o->cap ? o->cap * 2 : 256 * 1024;
+            uint64_t *v = realloc(o->buf, nc);  /* nc is a multiple of 8 */
             if (!v) {
                 close(fd);
                 snprintf(why, whysz, "out of memory");
@@ -174,9 +174,7 @@ static int run_iter(int lfd, lx_iterout *o, char *why, size_t whysz)
             o->buf = v;
             o->cap = nc;
         }
-        /* o->len counts bytes; the buffer is counted in 8-byte words. */
-        char *base = (char *)o->buf;
-        ssize_t n = read(fd, base + o->len, o->cap * 8 - o->len);
+        ssize_t n = read(fd, (char *)o->buf + o->len, o->cap - o->len);
         if (n < 0 && (errno == EINTR || errno == EAGAIN))
             continue;
         if (n < 0) {
