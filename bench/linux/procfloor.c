@@ -44,7 +44,7 @@ struct pm_scan_arg {
 #define PAGE_IS_PRESENT (1 << 3)
 #endif
 
-enum { BUF = 64 * 1024, SLACK = 8192, VEC = 512, GAP = 512 };
+enum { BUF = 64 * 1024, LAST = 2048, VEC = 512, GAP = 512 };
 static char buf[BUF];
 
 /* One /proc file read whole into buf, like lx_read_file. */
@@ -54,7 +54,7 @@ static void read_whole(int dirfd, const char *name)
     if (fd < 0)
         return;
     ssize_t n;
-    while ((n = read(fd, buf, sizeof buf - 1)) > 0 && (size_t)n + SLACK > sizeof buf - 1)
+    while ((n = read(fd, buf, sizeof buf - 1)) >= LAST)
         ;
     close(fd);
 }

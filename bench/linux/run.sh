@@ -13,6 +13,12 @@
 #     osmosis spends beyond reading /proc.
 #  2. `--pages` extraction of one process with 4 GiB of touched memory
 #     (target: <= 1 s).
+#  3. The BPF source (--source bpf, iterators pinned in a bpffs mounted for
+#     the bench) on 200 and on 2000 such processes (LINUX_BENCH_BPF_PROCS):
+#     vs `lsof -n -P -p ...` (target >= 10x) and vs the BPF floor
+#     (build/bench/bpffloor: the two iterators run and their bytes
+#     discarded, no /proc, no model; target osmosis/floor <= 1.5x).  The
+#     first (loading, pinning) run is timed once on its own.
 # Needs root (pagemap frames) and lsof.
 set -u
 : "${OSMOSIS:?}" "${BUILD:?}"
@@ -24,7 +30,12 @@ REPS=${LINUX_BENCH_REPS:-5}
 [ -x "$H" ] && [ -x "$FLOOR" ] || { echo "linux bench: $H or $FLOOR missing (make all)"; exit 1; }
 command -v lsof >/dev/null || { echo "linux bench: lsof not installed (make deps)"; exit 1; }
 tmp=$(mktemp -d)
-cleanup() { [ -n "${hp:-}" ] && kill "$hp" 2>/dev/null; [ -n "${bp:-}" ] && kill "$bp" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+cleanup() {
+    [ -n "${hp:-}" ] && kill "$hp" 2>/dev/null; [ -n "${bp:-}" ] && kill "$bp" 2>/dev/null
+    wait 2>/dev/null
+    mountpoint -q "$tmp/bpffs" 2>/dev/null && umount "$tmp/bpffs"
+    rm -rf "$tmp"
+}
 trap cleanup EXIT
 
 now() { date +%s%N; }
@@ -84,3 +95,41 @@ REPS=$R1
 echo "one process with $GIB GiB touched ($mos MO pages), best of 3:"
 echo "  --pages: $(ms "$t_pages") (target <= 1000 ms; $(ratio 1000000 "$t_pages") of budget headroom)"
 echo "  runs:    $(ms "$t_runs")"
+kill "$bp"; wait "$bp" 2>/dev/null; bp=
+
+# 3. the BPF source
+BPFFLOOR=$BUILD/bench/bpffloor
+mkdir "$tmp/bpffs"
+if ! "$BPFFLOOR" >/dev/null 2>"$tmp/floor.err"; then
+    echo "BPF source: skipped ($(cat "$tmp/floor.err"))"
+    exit 0
+fi
+mount -t bpf bpf "$tmp/bpffs" || { echo "BPF source: skipped (cannot mount a bpffs)"; exit 0; }
+export OSMOSIS_BPF_PIN=$tmp/bpffs
+for n in ${LINUX_BENCH_BPF_PROCS:-200 2000}; do
+    rm -f "$tmp/pids"
+    "$H" "$n" 0 >"$tmp/pids" & hp=$!
+    for _ in $(seq 1 1200); do [ -s "$tmp/pids" ] && break; sleep 0.05; done
+    pids=$(cat "$tmp/pids")
+    [ -n "$pids" ] || { echo "linux bench: helper did not start ($n)"; exit 1; }
+    rm -f "$tmp/bpffs"/osmosis_*            # the first run loads and pins
+    X=("$OSMOSIS" extract linux --pid "$pids")
+    t0=$(now); "${X[@]}" --source bpf -o - >/dev/null 2>&1 || { echo "bpf extract failed"; exit 1; }
+    t_cold=$(( ($(now) - t0) / 1000 ))
+    fallbacks=$("${X[@]}" --source bpf --no-phys --verbose -o - 2>&1 >/dev/null |
+                sed -n 's/.*: \([0-9]*\) maps or descriptor tables read from .*/\1/p')
+    t_bpf=$(best_of "${X[@]}" --source bpf -o -)
+    t_bpf_np=$(best_of "${X[@]}" --source bpf --no-phys -o -)
+    t_proc_np=$(best_of "${X[@]}" --source proc --no-phys -o -)
+    t_lsof=$(best_of lsof -n -P -p "$pids")
+    t_bfloor=$(best_of "$BPFFLOOR")
+    echo "$n processes, BPF source (iterators pinned; ${fallbacks:-?} maps/fd tables still read from /proc), best of $REPS:"
+    echo "  osmosis --source bpf -o -                            $(ms "$t_bpf") (first run, loading: $(ms "$t_cold"))"
+    echo "  osmosis --source bpf --no-phys -o -                  $(ms "$t_bpf_np") (--source proc: $(ms "$t_proc_np"))"
+    echo "  lsof -n -P -p ...                                    $(ms "$t_lsof")"
+    echo "  BPF floor (bpffloor: the iterators alone)            $(ms "$t_bfloor")"
+    echo "  ratio lsof / osmosis bpf: $(ratio "$t_lsof" "$t_bpf") (with frames), $(ratio "$t_lsof" "$t_bpf_np") (--no-phys); target >= 10x"
+    echo "  ratio osmosis bpf / BPF floor: $(ratio "$t_bpf" "$t_bfloor") (with frames), $(ratio "$t_bpf_np" "$t_bfloor") (--no-phys); target <= 1.5x"
+    echo "  ratio proc / bpf (--no-phys): $(ratio "$t_proc_np" "$t_bpf_np")"
+    kill "$hp"; wait "$hp" 2>/dev/null; hp=
+done

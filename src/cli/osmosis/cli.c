@@ -196,7 +196,8 @@ int cli_state_summary(const char *verb, const osm_store *s, const char *path,
     };
     size_t n = 5;
     for (size_t i = 0; i < n_extra && n < sizeof k / sizeof k[0]; i++)
-        k[n++] = (summary_key){ .key = extra[i].key, .value = extra[i].value };
+        k[n++] = (summary_key){ .key = extra[i].key, .value = extra[i].value,
+                                .str = extra[i].str, .is_str = extra[i].str != NULL };
     qsort(k, n, sizeof k[0], cmp_summary_key);
     osm_json j;
     osm_json_init(&j, stdout, false);

@@ -77,10 +77,12 @@ int cli_write_state(const osm_store *s, const char *path, osm_export_format fmt)
  * state to `path` when one was given with -o (not to stdout, which carries
  * the summary), then print one object with "edges", "format", "nodes",
  * "output" (null when not written), "verb" and the caller's counts, keys in
- * sorted order.  CLI_OK, or CLI_USAGE when the state could not be written. */
+ * sorted order.  CLI_OK, or CLI_USAGE when the state could not be written.
+ * A count with `str` set is printed as that string instead of `value`. */
 typedef struct cli_count {
     const char *key;
     uint64_t value;
+    const char *str;
 } cli_count;
 int cli_state_summary(const char *verb, const osm_store *s, const char *path,
                       osm_export_format fmt, const cli_count *extra, size_t n_extra);

@@ -11,7 +11,7 @@
 static const char help_linux[] =
     "usage: osmosis extract linux [-o FILE] [--format F] [--pid P1,P2,... | --all]\n"
     "                             [--threads] [--pages] [--no-phys] [--proc DIR] [--json]\n"
-    "                             [--no-seccomp-read]\n"
+    "                             [--no-seccomp-read] [--source auto|bpf|proc] [--verbose]\n"
     "\n"
     "Build a model state of the running Linux system from /proc (docs/linux.md):\n"
     "a PD per process (PD_<pid>) and the kernel (PD_kernel); per process an ADS\n"
@@ -37,11 +37,20 @@ static const char help_linux[] =
     "      --no-seccomp-read  do not stop filtered processes to read their seccomp\n"
     "                     filters (PTRACE_SECCOMP_GET_FILTER, root only); what they\n"
     "                     may do to others is then marked uncertain\n"
+    "      --source S     where descriptors and mappings are read: bpf (BPF\n"
+    "                     iterators, one pass over every process; root with BTF),\n"
+    "                     proc (/proc/PID/fd, fdinfo and maps), or auto (default:\n"
+    "                     bpf when the iterators can be pinned in a BPF filesystem,\n"
+    "                     else proc); the state is the same\n"
+    "      --verbose      say on stderr which source was used and why\n"
     CLI_JSON_SUMMARY_HELP
-    "                     (adds \"processes\", \"threads\", \"exited\", \"denied\")\n"
+    "                     (adds \"processes\", \"threads\", \"exited\", \"denied\",\n"
+    "                     \"source\")\n"
     "\n"
     "Processes are read by one thread per CPU (at most 8); the output does not\n"
-    "depend on it.  OSMOSIS_LX_WORKERS=N sets the number of threads (1: serial).\n";
+    "depend on it.  OSMOSIS_LX_WORKERS=N sets the number of threads (1: serial).\n"
+    "The BPF iterators are pinned in OSMOSIS_BPF_PIN=DIR, else in /sys/fs/bpf when\n"
+    "it is a BPF filesystem: the first run loads them, later runs reuse them.\n";
 
 /* Parse "1,2,3" into a sorted, duplicate-free array; -1 on a bad entry. */
 static int parse_pids(const char *s, int **out, size_t *n)
@@ -91,12 +100,13 @@ int osm_cli_extract_linux(int argc, char **argv)
         { "threads", no_argument, 0, 't' },      { "pages", no_argument, 0, 'P' },
         { "no-phys", no_argument, 0, 'n' },      { "proc", required_argument, 0, 'r' },
         { "no-seccomp-read", no_argument, 0, 'S' },
+        { "source", required_argument, 0, 's' }, { "verbose", no_argument, 0, 'v' },
         { "help", no_argument, 0, 'h' },         { "json", no_argument, 0, 'j' },
         { 0, 0, 0, 0 } };
     osm_lx_opts lo = { .proc = "/proc", .live = true };
     const char *out = NULL, *pids = NULL;
     int format = OSM_EXPORT_CSV;
-    bool all = false, json = false;
+    bool all = false, json = false, verbose = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
@@ -115,6 +125,18 @@ int osm_cli_extract_linux(int argc, char **argv)
         case 'P': lo.pages = true; break;
         case 'n': lo.no_phys = true; break;
         case 'S': lo.no_seccomp_read = true; break;
+        case 'v': verbose = true; break;
+        case 's':
+            if (!strcmp(optarg, "auto"))
+                lo.source = OSM_LX_SOURCE_AUTO;
+            else if (!strcmp(optarg, "bpf"))
+                lo.source = OSM_LX_SOURCE_BPF;
+            else if (!strcmp(optarg, "proc"))
+                lo.source = OSM_LX_SOURCE_PROC;
+            else
+                return cli_usage_error("extract linux", "unknown --source '%s' (auto, bpf, proc)",
+                                       optarg);
+            break;
         case 'r': lo.proc = optarg; lo.live = false; lo.no_phys = true; break;
         case 'h': fputs(help_linux, stdout); return CLI_OK;
         default: fputs(help_linux, stderr); return CLI_USAGE;
@@ -132,11 +154,21 @@ int osm_cli_extract_linux(int argc, char **argv)
     osm_lx_report rep;
     int st = CLI_USAGE;
     if (s && osm_lx_extract(&lo, s, &rep) == 0) {
+        if (verbose)
+            fprintf(stderr, "osmosis extract linux: source %s (%s)\n", rep.source,
+                    rep.source_why);
+        if (verbose && !strcmp(rep.source, "bpf"))
+            fprintf(stderr, "osmosis extract linux: %zu maps or descriptor tables read from "
+                            "/proc (not in the BPF snapshot, or not reproducible from it)\n",
+                    rep.bpf_fallbacks);
         osm_lx_report_print(&rep, stderr);
         if (pids && rep.processes == 0)
             fprintf(stderr, "osmosis extract linux: none of the requested processes exist\n");
-        const cli_count counts[] = { { "denied", rep.denied }, { "exited", rep.exited },
-                                     { "processes", rep.processes }, { "threads", rep.threads } };
+        const cli_count counts[] = { { "denied", rep.denied, NULL },
+                                     { "exited", rep.exited, NULL },
+                                     { "processes", rep.processes, NULL },
+                                     { "source", 0, rep.source },
+                                     { "threads", rep.threads, NULL } };
         if (json)
             st = cli_state_summary("extract linux", s, out, (osm_export_format)format, counts,
                                    sizeof counts / sizeof counts[0]);

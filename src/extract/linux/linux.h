@@ -18,6 +18,13 @@
 #include <osmosis/osmosis.h>
 #include "procparse.h"
 
+/* Where descriptors and mappings are read from (--source). */
+typedef enum osm_lx_source {
+    OSM_LX_SOURCE_AUTO,             /* BPF when it loads, else /proc */
+    OSM_LX_SOURCE_BPF,              /* BPF iterators, or fail */
+    OSM_LX_SOURCE_PROC              /* /proc/PID/fd, fdinfo and maps */
+} osm_lx_source;
+
 typedef struct osm_lx_opts {
     const char *proc;           /* "/proc" unless --proc DIR */
     const int *pids;            /* NULL: every process */
@@ -25,6 +32,7 @@ typedef struct osm_lx_opts {
     bool threads, pages, no_phys;
     bool live;                  /* proc is the running kernel's (cgroup limits, stat fallback) */
     bool no_seccomp_read;       /* do not stop filtered processes to read their filters */
+    osm_lx_source source;
     /* Extra frame numbers where MOs must start (the VM join cuts host
      * frames at the edges of the guest frames they back); may be NULL. */
     const uint64_t *cut_pfns;
@@ -48,10 +56,14 @@ typedef struct osm_lx_report {
     size_t huge_skipped;            /* mappings too large to scan without PAGEMAP_SCAN */
     size_t filters_read;            /* seccomp filter stacks read and evaluated */
     size_t filters_unread;          /* filter-mode processes whose filters were not read */
+    const char *source;             /* "bpf" or "proc": what was used */
+    size_t bpf_fallbacks;           /* bpf: maps or fds of a process read from /proc */
+    char source_why[192];           /* why (the BPF failure when it fell back) */
 } osm_lx_report;
 
 /* Extract into `s` (empty).  0, or -1 with a message on stderr when
- * nothing could be read at all (bad --proc DIR, out of memory). */
+ * nothing could be read at all (bad --proc DIR, out of memory, --source
+ * bpf when BPF cannot be used). */
 int osm_lx_extract(const osm_lx_opts *o, osm_store *s, osm_lx_report *rep);
 /* Capability names of a mask ("cap_kill,cap_net_raw"), "ALL" when every
  * capability libcap knows is set, "none" when none (names from libcap). */

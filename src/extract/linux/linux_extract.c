@@ -123,6 +123,37 @@ static int build(lx_ctx *c)
     return rc;
 }
 
+/* Decide the source (rep->source, rep->source_why) and, for BPF, take
+ * the iterators' snapshot into c->bpf.  auto takes BPF only where the
+ * iterators can stay pinned: loading them (BTF relocation, verifier) costs
+ * more than the /proc reads they save, so only a pinned run is faster.
+ * -1 when --source bpf cannot be honoured (said on stderr). */
+static int choose_source(lx_ctx *c)
+{
+    const osm_lx_opts *o = c->o;
+    osm_lx_report *rep = c->rep;
+    char why[sizeof rep->source_why - 32];
+    rep->source = "proc";
+    if (o->source == OSM_LX_SOURCE_PROC) {
+        snprintf(rep->source_why, sizeof rep->source_why, "--source proc");
+        return 0;
+    }
+    if (!o->live)
+        snprintf(why, sizeof why, "--proc DIR is a copy of /proc, not the running kernel");
+    else if ((c->bpf = lx_bpf_open(o->source == OSM_LX_SOURCE_AUTO, why, sizeof why)) != NULL) {
+        rep->source = "bpf";
+        rep->bad_lines += lx_bpf_bad(c->bpf);
+        snprintf(rep->source_why, sizeof rep->source_why, "the BPF iterators loaded");
+        return 0;
+    }
+    if (o->source == OSM_LX_SOURCE_BPF) {
+        fprintf(stderr, "osmosis extract linux: --source bpf: %s\n", why);
+        return -1;
+    }
+    snprintf(rep->source_why, sizeof rep->source_why, "BPF unavailable: %s", why);
+    return 0;
+}
+
 int osm_lx_extract(const osm_lx_opts *o, osm_store *s, osm_lx_report *rep)
 {
     memset(rep, 0, sizeof *rep);
@@ -134,7 +165,13 @@ int osm_lx_extract(const osm_lx_opts *o, osm_store *s, osm_lx_report *rep)
         pthread_mutex_destroy(&c.mounts_lock);
         return -1;
     }
+    if (choose_source(&c) < 0) {
+        close(c.procfd);
+        pthread_mutex_destroy(&c.mounts_lock);
+        return -1;
+    }
     int rc = build(&c);
+    lx_bpf_free(c.bpf);
     if (rc < 0)
         fprintf(stderr, "osmosis extract linux: %s\n",
                 errno == ENOMEM ? "out of memory" : "cannot list processes");

@@ -138,8 +138,7 @@ static bool prefix(const char *s, const char *pre)
     return strncmp(s, pre, strlen(pre)) == 0;
 }
 
-/* Classify a descriptor from its link text. */
-static void classify_fd(const char *link, lx_fd *f)
+void lx_classify_fd(const char *link, lx_fd *f)
 {
     snprintf(f->what, sizeof f->what, "%s", link);
     if (prefix(link, "socket:[")) {
@@ -164,7 +163,7 @@ static void classify_fd(const char *link, lx_fd *f)
         f->kind = LX_FD_ANON;
 }
 
-static uint8_t open_perms(unsigned flags)
+uint8_t lx_open_perms(unsigned flags)
 {
     switch (flags & O_ACCMODE) {
     case O_RDONLY: return OSM_PERM_R;
@@ -264,7 +263,7 @@ static int gather_fd(const lx_ctx *c, lx_scratch *w, int pidfd, int fddir, int *
     f->fd = atoi(name);
     if (lx_readlink(fddir, name, link, sizeof link) < 0)
         return 0;               /* closed since the listing */
-    classify_fd(link, f);
+    lx_classify_fd(link, f);
     uint8_t perms;
     if (c->o->live && fd_link_perms(fddir, name, f, &perms)) {
         f->perms = perms;
@@ -275,7 +274,7 @@ static int gather_fd(const lx_ctx *c, lx_scratch *w, int pidfd, int fddir, int *
         return 0;
     if (fi.flags & O_PATH)
         return 0;               /* O_PATH grants no access to the contents */
-    f->perms = open_perms(fi.flags);
+    f->perms = lx_open_perms(fi.flags);
     if (f->kind == LX_FD_FILE || f->kind == LX_FD_DEVICE || f->kind == LX_FD_MEMFD) {
         f->ino = fi.ino;
         if (!fd_device(c, mt, p, fddir, name, &fi, f))
@@ -414,6 +413,21 @@ static int read_part(lx_scratch *w, int pidfd, const char *name)
     return lx_gone(errno) ? 1 : 2;
 }
 
+/* p's VMAs from maps: 0, 1 gone, -1 ENOMEM (denied: maps_denied). */
+static int gather_maps(lx_scratch *w, int pidfd, osm_lx_proc *p)
+{
+    int r = read_part(w, pidfd, "maps");
+    if (r < 0 || r == 1)
+        return r;
+    if (r == 2) {
+        p->maps_denied = true;
+        return 0;
+    }
+    vma_acc a = { p, 0, 0 };
+    w->rep.bad_lines += osm_lx_parse_maps(w->buf.p, w->buf.len, add_vma, &a);
+    return a.oom ? -1 : 0;
+}
+
 static int gather_body(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_proc *p)
 {
     int r = read_part(w, pidfd, "status");
@@ -437,17 +451,20 @@ static int gather_body(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_
         if (a.oom)
             return -1;
     }
-    if ((r = read_part(w, pidfd, "maps")) < 0 || r == 1)
+    /* The BPF snapshot, when there is one, instead of maps and fd/ (it
+     * says 1 when it cannot stand in for them). */
+    if ((r = c->bpf ? lx_bpf_vmas(c->bpf, p) : 1) < 0)
         return r;
-    if (r == 2)
-        p->maps_denied = true;
-    else {
-        vma_acc a = { p, 0, 0 };
-        w->rep.bad_lines += osm_lx_parse_maps(w->buf.p, w->buf.len, add_vma, &a);
-        if (a.oom)
-            return -1;
+    w->rep.bpf_fallbacks += c->bpf && r == 1;
+    if (r == 1 && (r = gather_maps(w, pidfd, p)) != 0)
+        return r;
+    if (c->bpf) {
+        (void)lx_mounts_for(c, w, slot, p, pidfd);  /* as gather_fds: the host's table */
+        if ((r = lx_bpf_fds(c->bpf, p)) < 0)
+            return r;
+        w->rep.bpf_fallbacks += r == 1;
     }
-    if ((r = gather_fds(c, w, slot, pidfd, p)) != 0)
+    if ((!c->bpf || r == 1) && (r = gather_fds(c, w, slot, pidfd, p)) != 0)
         return r;
     if (c->o->threads && (r = gather_threads(w, pidfd, p)) != 0)
         return r;

@@ -94,6 +94,9 @@ typedef struct osm_lx_proc {
 } osm_lx_proc;
 
 typedef struct lx_mount_table lx_mount_table;
+/* One run of the BPF iterators: every process's descriptors and VMAs
+ * (linux_bpf.c). */
+typedef struct lx_bpf lx_bpf;
 
 /* One gathering thread's own state: scratch buffers and the counters of
  * what it could not see (merged into the report after the scan).  Nothing
@@ -129,6 +132,7 @@ typedef struct lx_ctx {
     size_t n_procs, cap_procs;
     uint64_t init_ns[LX_NS_COUNT];  /* PID 1's namespaces (or the first process's) */
     int yama;                       /* ptrace_scope, 0 when absent */
+    lx_bpf *bpf;                    /* --source bpf: the iterators' snapshot (read-only) */
 } lx_ctx;
 
 /* Gather pids[0..n) in parallel and commit them in that order
@@ -147,6 +151,28 @@ int lx_gather(lx_ctx *c, lx_scratch *w, size_t slot, int pid, osm_lx_proc *p);
 void lx_proc_free(osm_lx_proc *p);
 /* Only the namespaces of /proc/NAME (NAME "1", "self"); 0 or -1. */
 int lx_gather_ns_of(lx_ctx *c, const char *name, osm_lx_proc *p);
+
+/* Classify a descriptor from its link text (sets kind, what, and ino for
+ * sockets and pipes). */
+void lx_classify_fd(const char *link, lx_fd *f);
+/* OSM_PERM_R/W of open flags' access mode. */
+uint8_t lx_open_perms(unsigned flags);
+
+/* ---- the BPF source (linux_bpf.c) ------------------------------------------- */
+
+/* Load (or open the pinned) iterators and run them once; NULL with a
+ * reason in why (no BPF support built, no privilege, no BTF, no BPF
+ * filesystem to pin them in when need_pin, ...). */
+lx_bpf *lx_bpf_open(bool need_pin, char *why, size_t whysz);
+void lx_bpf_free(lx_bpf *b);
+/* p's VMAs from the snapshot, as add_vma would keep them from maps: 0, 1
+ * when the snapshot cannot give them (read maps instead), -1 on ENOMEM. */
+int lx_bpf_vmas(const lx_bpf *b, osm_lx_proc *p);
+/* p's descriptors as gather_fds would read them live: 0, 1 when the
+ * snapshot has none for p (read fd/ instead), -1 on ENOMEM. */
+int lx_bpf_fds(const lx_bpf *b, osm_lx_proc *p);
+/* Malformed records skipped (0 unless the kernel side is broken). */
+size_t lx_bpf_bad(const lx_bpf *b);
 
 /* ---- seccomp (linux_seccomp.c) ---------------------------------------------- */
 

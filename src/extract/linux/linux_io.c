@@ -23,11 +23,15 @@ static int buf_reserve(lx_buf *b, size_t want)
     return 0;
 }
 
-/* Slack that proves a short read was the end: no /proc or cgroup record
- * (a maps line is at most a path and a hundred bytes) is this long, and a
- * seq_file read stops short of the buffer only at the end or before a
- * record that no longer fits.  Saves the second read() returning 0. */
-enum { LX_READ_SLACK = 8192, LX_READ_MIN = 64 * 1024 };
+/* A read this short was the end: a seq_file read returns whole records,
+ * stopping at the end or where the next one no longer fits its buffer --
+ * a page at least, and since Linux 6.x /proc/PID/maps returns one page
+ * per read() however large the caller's buffer.  A short read of under
+ * LX_READ_LAST bytes left more than that of the page unused, which no
+ * /proc or cgroup record needs (a maps line needs a path of ~2000 bytes
+ * for it).  Saves the second read() returning 0 on small files; larger
+ * ones are read until read() says 0. */
+enum { LX_READ_LAST = 2048, LX_READ_MIN = 64 * 1024 };
 
 int lx_read_file(int dirfd, const char *path, lx_buf *b)
 {
@@ -45,7 +49,7 @@ int lx_read_file(int dirfd, const char *path, lx_buf *b)
         if (n < 0)
             break;
         b->len += (size_t)n;
-        if (n == 0 || (size_t)n + LX_READ_SLACK <= room) {
+        if (n == 0 || (size_t)n < LX_READ_LAST) {
             b->p[b->len] = '\0';
             close(fd);
             return 0;

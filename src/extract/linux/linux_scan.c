@@ -66,6 +66,7 @@ void lx_report_merge(osm_lx_report *r, const osm_lx_report *w)
     r->bad_lines += w->bad_lines;
     r->huge_skipped += w->huge_skipped;
     r->no_pagemap_scan |= w->no_pagemap_scan;
+    r->bpf_fallbacks += w->bpf_fallbacks;
 }
 
 /* Gather the next unclaimed slot with w's scratch; false when none is
