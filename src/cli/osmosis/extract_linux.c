@@ -137,7 +137,12 @@ int osm_cli_extract_linux(int argc, char **argv)
             fprintf(stderr, "osmosis extract linux: none of the requested processes exist\n");
         const cli_count counts[] = { { "denied", rep.denied }, { "exited", rep.exited },
                                      { "processes", rep.processes }, { "threads", rep.threads } };
-        if (json)
+        if (!lo.live && rep.refused)
+            /* A copy holding a FIFO, a link out of it or an oversized file
+             * is bad input, not a process we could not see: write nothing. */
+            fprintf(stderr, "osmosis extract linux: %s: %zu files refused; nothing written\n",
+                    lo.proc, rep.refused);
+        else if (json)
             st = cli_state_summary("extract linux", s, out, (osm_export_format)format, counts,
                                    sizeof counts / sizeof counts[0]);
         else
