@@ -25,6 +25,7 @@
 #include <osmosis/osmosis.h>
 
 #include "csv_lines.h"
+#include "file_read.h"
 
 enum { F_KIND, F_ID, F_DATA, F_EDGE, F_FROM, F_TO, F_EXTRA, NFIELDS };
 
@@ -514,48 +515,20 @@ int osm_csv_read_buffer(osm_store *s, const char *buf, size_t len, const char *n
     return read_lines(s, &l, name, opts, d, st);
 }
 
-/* Read all of fd into a malloc'd buffer (pipes: they cannot be reread). */
-static char *slurp(int fd, size_t *len)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return NULL;
-    for (;;) {
-        if (n == cap) {
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                free(buf);
-                return NULL;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        ssize_t k = read(fd, buf + n, cap - n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            int err = errno;
-            free(buf);
-            errno = err;
-            return NULL;
-        }
-        if (k == 0)
-            break;
-        n += (size_t)k;
-    }
-    *len = n;
-    return buf;
-}
+/* Input that cannot be reread (a pipe on standard input) is held in
+ * memory whole; beyond this it is refused (a file is streamed instead). */
+#define CSV_PIPE_CAP ((size_t)1 << 30)
 
 /* Read a file that is not seekable (a pipe, a terminal) through memory. */
 static int read_unseekable(osm_store *s, int fd, const char *path, const osm_csv_opts *opts,
                            osm_diags *d, osm_csv_stats *st)
 {
     size_t len = 0;
-    char *buf = slurp(fd, &len);
+    char why[160];
+    char *buf = osm_fd_read_all(fd, CSV_PIPE_CAP, "CSV read from a pipe (save it to a file)",
+                                &len, why, sizeof why);
     if (!buf) {
-        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", strerror(errno));
+        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", why);
         return -1;
     }
     int r = osm_csv_read_buffer(s, buf, len, path, opts, d, st);
@@ -566,22 +539,23 @@ static int read_unseekable(osm_store *s, int fd, const char *path, const osm_csv
 int osm_csv_read_file(osm_store *s, const char *path, const osm_csv_opts *opts, osm_diags *d,
                       osm_csv_stats *st)
 {
+    /* A named file must be a regular file (a FIFO would block the open, a
+     * device could be endless); standard input may be a pipe. */
     bool is_stdin = !strcmp(path, "-");
-    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    char why[160];
+    int fd = is_stdin ? 0 : osm_file_open(AT_FDCWD, path, false, &sb, why, sizeof why);
     if (fd < 0) {
-        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot open: %s", strerror(errno));
+        bool refused = errno == EISDIR || errno == EINVAL;  /* why says what it is */
+        osm_diags_add(d, OSM_ERROR, 0, 0, "%s%s", refused ? "" : "cannot open: ", why);
         return -1;
     }
-    struct stat sb;
     int r;
     osm_lines l;
-    if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        osm_diags_add(d, OSM_ERROR, 0, 0, "is a directory");
-        r = -1;
-    } else if (osm_lines_open_fd(&l, fd) == 0) {
+    if (osm_lines_open_fd(&l, fd) == 0) {
         r = read_lines(s, &l, path, opts, d, st);
         osm_lines_close(&l);
-    } else if (errno == ESPIPE) {
+    } else if (errno == ESPIPE && is_stdin) {
         r = read_unseekable(s, fd, path, opts, d, st);
     } else {
         osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", strerror(errno));

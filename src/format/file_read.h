@@ -22,7 +22,9 @@ const char *osm_file_type_refusal(mode_t m);
 /* Open dirfd/path (AT_FDCWD for a plain path) read-only, non-blocking and
  * close-on-exec, without following a final symbolic link when nofollow.
  * Regular files only.  The fd (blocking again) with *sb filled, or -1 with
- * errno set and the reason in why[whysz]. */
+ * errno set and the reason in why[whysz]: a refusal sets EISDIR (a
+ * directory), EINVAL (another non-regular file) or ELOOP (a link, with
+ * nofollow); other values are the system's. */
 int osm_file_open(int dirfd, const char *path, bool nofollow, struct stat *sb, char *why,
                   size_t whysz);
 
