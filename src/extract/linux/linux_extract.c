@@ -169,7 +169,7 @@ void osm_lx_report_print(const osm_lx_report *r, FILE *f)
         fprintf(f, "%s: could not read the memory maps of %zu processes:", w, r->maps_denied);
         size_t named = r->maps_denied < OSM_LX_NAMED ? r->maps_denied : OSM_LX_NAMED;
         for (size_t i = 0; i < named; i++)
-            fprintf(f, "%s %d (%s)", i ? "," : "", r->maps_named[i].pid,
+            fprintf(f, "%s PID %d (%s)", i ? "," : "", r->maps_named[i].pid,
                     strerror(r->maps_named[i].err));
         if (r->maps_denied > named)
             fprintf(f, " and %zu more", r->maps_denied - named);
