@@ -39,7 +39,7 @@ ALL_CFLAGS = $(CFLAGS_BASE) $(OPT) $(CFLAGS)
 ALL_LDFLAGS = $(LDSAN) $(LDFLAGS)
 
 # ---- libosmosis: model, query, format (no Linux specifics) ----------------
-LIB_SRC := $(sort $(wildcard src/model/*.c src/query/*.c src/format/*.c))
+LIB_SRC := $(sort $(wildcard src/model/*.c src/query/*.c src/format/*.c src/format/export/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_A   := $(BUILD)/libosmosis.a
 LIB_SO  := $(BUILD)/libosmosis.so

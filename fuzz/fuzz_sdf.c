@@ -3,15 +3,18 @@
  * so that every arch-specific path is reached; prefill files have a fixed
  * pretend size. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "extract/sdf/sdf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int64_t prefill(void *ctx, const char *path)
+static int64_t prefill(void *ctx, const char *path, char *why, size_t whysz)
 {
     (void)ctx;
+    if (path[0] == 'u')
+        snprintf(why, whysz, "is a FIFO, not a regular file");
     return path[0] == 'e' ? 0 : path[0] == 'u' ? -2 : path[0] == 'm' ? -1 : 4;
 }
 

@@ -1,5 +1,5 @@
 # Exports and the HTML report (issue 4).  The exporters live in libosmosis
-# (src/format/export*.c, picked up by its wildcard); the report links
+# (src/format/export/*.c, picked up by its wildcard); the report links
 # Graphviz, so it is built into the osmosis binary only.
 REPORT_SRC := $(sort $(wildcard src/report/*.c))
 REPORT_OBJ := $(REPORT_SRC:%.c=$(BUILD)/obj/%.o)

@@ -25,6 +25,8 @@
 #include <osmosis/osmosis.h>
 
 #include "csv_lines.h"
+#include "file_read.h"
+#include "text.h"
 
 enum { F_KIND, F_ID, F_DATA, F_EDGE, F_FROM, F_TO, F_EXTRA, NFIELDS };
 
@@ -49,6 +51,7 @@ typedef struct reader {
     osm_csv_stats *st;
     osm_severity row_sev;
     bool ctl;               /* the last split saw a control or NUL byte */
+    bool high;              /* ... or a byte >= 0x80 (then UTF-8 is checked) */
     field f[NFIELDS];
     int nf;
     id_cache ends[2];       /* EDGE_FROM, EDGE_TO */
@@ -58,10 +61,11 @@ typedef struct reader {
 } reader;
 
 /* Byte classes for the field scanner: a comma ends a field; control bytes
- * (tab aside) and NUL make a row unusable. */
-enum { B_COMMA = 1, B_CTRL = 2 };
+ * (tab aside) and NUL make a row unusable; a high byte may start UTF-8
+ * that is not valid (a warning, see utf8_check). */
+enum { B_COMMA = 1, B_CTRL = 2, B_HIGH = 4 };
 static const uint8_t byte_class[256] = {
-    [0 ... 8] = B_CTRL, [10 ... 31] = B_CTRL, [','] = B_COMMA,
+    [0 ... 8] = B_CTRL, [10 ... 31] = B_CTRL, [','] = B_COMMA, [0x80 ... 0xff] = B_HIGH,
 };
 
 /* Show at most 40 bytes of a line, with non-printable bytes as '?'. */
@@ -124,12 +128,14 @@ static const char *parse_quoted(const char *q, const char *e, field *f)
     return NULL;
 }
 
-static bool has_control_char(const field *f)
+/* Note in r what a quoted field holds: control bytes, high bytes. */
+static void scan_quoted(reader *r, const field *f)
 {
-    for (size_t i = 0; i < f->n; i++)
-        if ((unsigned char)f->p[i] < 0x20 && f->p[i] != '\t')
-            return true;
-    return false;
+    for (size_t i = 0; i < f->n; i++) {
+        unsigned char c = (unsigned char)f->p[i];
+        r->ctl |= c < 0x20 && c != '\t';
+        r->high |= c >= 0x80;
+    }
 }
 
 /* Split [p, e) into at most NFIELDS fields; the last field takes the rest of
@@ -137,7 +143,7 @@ static bool has_control_char(const field *f)
 static int split(reader *r, const char *p, const char *e)
 {
     clear_fields(r);
-    r->ctl = false;
+    r->ctl = r->high = false;
     for (;;) {
         field *f = &r->f[r->nf++];
         const char *s = p;
@@ -147,7 +153,7 @@ static int split(reader *r, const char *p, const char *e)
             const char *after = parse_quoted(s, e, f);
             if (!after)
                 return -1;
-            r->ctl |= has_control_char(f);
+            scan_quoted(r, f);
             while (after < e && (*after == ' ' || *after == '\t'))
                 after++;
             if (after == e)
@@ -169,6 +175,7 @@ static int split(reader *r, const char *p, const char *e)
             c++;
         }
         r->ctl |= (seen & B_CTRL) != 0;
+        r->high |= (seen & B_HIGH) != 0;
         f->p = p;
         f->n = (size_t)(c - p);
         trim(&f->p, &f->n);
@@ -385,6 +392,26 @@ static void merge_diags(osm_diags *d, size_t first, size_t mid)
     free(tmp);
 }
 
+/* Warn (file:line) about the first field of a used row that is not valid
+ * UTF-8: it is kept as it is, and exports write its stray bytes as \xNN
+ * (text.h, docs/format.md). */
+static void utf8_check(reader *r, uint64_t line)
+{
+    static const char *const names[NFIELDS] = { "NODE_TYPE", "NODE_ID", "DATA", "EDGE_TYPE",
+                                                "EDGE_FROM", "EDGE_TO", "EXTRA" };
+    for (int i = 0; i < r->nf; i++) {
+        size_t at = osm_utf8_invalid_at(r->f[i].p, r->f[i].n);
+        if (at < r->f[i].n) {
+            osm_diags_add(r->d, OSM_WARNING, 0, line,
+                          "%s is not valid UTF-8 (byte %zu of the field is 0x%02x): kept as "
+                          "it is; exports write such bytes as \\x%02x",
+                          names[i], at + 1, (unsigned char)r->f[i].p[at],
+                          (unsigned char)r->f[i].p[at]);
+            return;
+        }
+    }
+}
+
 /* Handle one line of a pass; returns 1 when it was a usable row. */
 static int pass_line(reader *r, uint64_t line, const char *p, const char *e, bool edges)
 {
@@ -430,7 +457,10 @@ static int pass_line(reader *r, uint64_t line, const char *p, const char *e, boo
         report_line(r, line, p, n, msg);
         return 0;
     }
-    return (edges ? edge_row(r, line, p, n) : node_row(r, line, p, n)) == 0;
+    int used = (edges ? edge_row(r, line, p, n) : node_row(r, line, p, n)) == 0;
+    if (used && r->high)
+        utf8_check(r, line);
+    return used;
 }
 
 /* One pass: edges == false declares nodes, classifies every other line and
@@ -514,48 +544,20 @@ int osm_csv_read_buffer(osm_store *s, const char *buf, size_t len, const char *n
     return read_lines(s, &l, name, opts, d, st);
 }
 
-/* Read all of fd into a malloc'd buffer (pipes: they cannot be reread). */
-static char *slurp(int fd, size_t *len)
-{
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return NULL;
-    for (;;) {
-        if (n == cap) {
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                free(buf);
-                return NULL;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        ssize_t k = read(fd, buf + n, cap - n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0) {
-            int err = errno;
-            free(buf);
-            errno = err;
-            return NULL;
-        }
-        if (k == 0)
-            break;
-        n += (size_t)k;
-    }
-    *len = n;
-    return buf;
-}
+/* Input that cannot be reread (a pipe on standard input) is held in
+ * memory whole; beyond this it is refused (a file is streamed instead). */
+#define CSV_PIPE_CAP ((size_t)1 << 30)
 
 /* Read a file that is not seekable (a pipe, a terminal) through memory. */
 static int read_unseekable(osm_store *s, int fd, const char *path, const osm_csv_opts *opts,
                            osm_diags *d, osm_csv_stats *st)
 {
     size_t len = 0;
-    char *buf = slurp(fd, &len);
+    char why[160];
+    char *buf = osm_fd_read_all(fd, CSV_PIPE_CAP, "CSV read from a pipe (save it to a file)",
+                                &len, why, sizeof why);
     if (!buf) {
-        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", strerror(errno));
+        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", why);
         return -1;
     }
     int r = osm_csv_read_buffer(s, buf, len, path, opts, d, st);
@@ -566,22 +568,23 @@ static int read_unseekable(osm_store *s, int fd, const char *path, const osm_csv
 int osm_csv_read_file(osm_store *s, const char *path, const osm_csv_opts *opts, osm_diags *d,
                       osm_csv_stats *st)
 {
+    /* A named file must be a regular file (a FIFO would block the open, a
+     * device could be endless); standard input may be a pipe. */
     bool is_stdin = !strcmp(path, "-");
-    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    char why[160];
+    int fd = is_stdin ? 0 : osm_file_open(AT_FDCWD, path, false, &sb, why, sizeof why);
     if (fd < 0) {
-        osm_diags_add(d, OSM_ERROR, 0, 0, "cannot open: %s", strerror(errno));
+        bool refused = errno == EISDIR || errno == EINVAL;  /* why says what it is */
+        osm_diags_add(d, OSM_ERROR, 0, 0, "%s%s", refused ? "" : "cannot open: ", why);
         return -1;
     }
-    struct stat sb;
     int r;
     osm_lines l;
-    if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-        osm_diags_add(d, OSM_ERROR, 0, 0, "is a directory");
-        r = -1;
-    } else if (osm_lines_open_fd(&l, fd) == 0) {
+    if (osm_lines_open_fd(&l, fd) == 0) {
         r = read_lines(s, &l, path, opts, d, st);
         osm_lines_close(&l);
-    } else if (errno == ESPIPE) {
+    } else if (errno == ESPIPE && is_stdin) {
         r = read_unseekable(s, fd, path, opts, d, st);
     } else {
         osm_diags_add(d, OSM_ERROR, 0, 0, "cannot read: %s", strerror(errno));

@@ -4,6 +4,8 @@
 
 #include <osmosis/osmosis.h>
 
+#include "text.h"
+
 void osm_json_init(osm_json *j, FILE *f, bool pretty)
 {
     *j = (osm_json){ .f = f, .pretty = pretty };
@@ -71,7 +73,18 @@ void osm_json_end_array(osm_json *j) { close_(j, ']'); }
 void osm_json_write_escaped(FILE *f, const char *s)
 {
     fputc('"', f);
+    char esc[5];
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        size_t k = osm_text_step((const char *)p, esc);
+        if (esc[0]) {                   /* not UTF-8: "\\xNN" (text.h) */
+            fprintf(f, "\\\\%s", esc + 1);
+            continue;
+        }
+        if (k > 1) {                    /* a valid multi-byte character */
+            fwrite(p, 1, k, f);
+            p += k - 1;
+            continue;
+        }
         switch (*p) {
         case '"': fputs("\\\"", f); break;
         case '\\': fputs("\\\\", f); break;

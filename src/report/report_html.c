@@ -4,10 +4,21 @@
 #include <ctype.h>
 
 #include "report.h"
+#include "../format/text.h"
 
 void osm_report_esc(FILE *f, const char *s)
 {
+    char esc[5];
     for (; *s; s++) {
+        size_t k = osm_text_step(s, esc);
+        if (esc[0] || k > 1) {      /* not UTF-8: \xNN (text.h); or a whole character */
+            if (esc[0])
+                fputs(esc, f);
+            else
+                fwrite(s, 1, k, f);
+            s += esc[0] ? 0 : k - 1;
+            continue;
+        }
         switch (*s) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;

@@ -16,6 +16,7 @@
 #include <gvc.h>
 
 #include "report.h"
+#include "../format/text.h"
 
 enum {
     PD_GROUP_MIN = 4,       /* members sharing a reason before they merge */
@@ -261,12 +262,14 @@ typedef struct lbl {
 
 static void lbl_put(lbl *l, const char *s, bool raw)
 {
-    for (; *s && l->n + 3 < sizeof l->buf; s++) {
+    char *t = raw ? NULL : osm_text_dup(s);  /* not UTF-8: \xNN (text.h) */
+    for (s = t ? t : s; *s && l->n + 3 < sizeof l->buf; s++) {
         if (!raw && *s == '\\')
             l->buf[l->n++] = '\\';
         l->buf[l->n++] = *s;
     }
     l->buf[l->n] = 0;
+    free(t);
 }
 
 static const char *role_fill(uint8_t role)
@@ -439,10 +442,11 @@ static Agraph_t *pic_graph(pic *p)
         /* Name drawn nodes by their ID (the SVG <title>, which tools and
          * tests read); groups, and any clash, by position. */
         const pic_node *pn = &p->n[i];
-        char *id = (char *)osm_node_id(p->r->s, pn->node);
-        bool single = pn->what == PIC_PD || pn->what == PIC_RES || pn->what == PIC_SPACE;
+        char *id = osm_text_dup(osm_node_id(p->r->s, pn->node)); /* SVG is UTF-8 */
+        bool single = id && (pn->what == PIC_PD || pn->what == PIC_RES || pn->what == PIC_SPACE);
         snprintf(name, sizeof name, "group %zu", i);
         gn[i] = single && !agnode(g, id, 0) ? agnode(g, id, 1) : agnode(g, name, 1);
+        free(id);
         node_attrs(p, gn[i], pn);
     }
     for (size_t i = 0; i < p->ne; i++) {

@@ -46,6 +46,10 @@ extract() {
         # every maps and descriptor table came from the iterators
         expect_contains "$err" " 0 maps or descriptor tables read from /proc" "--verbose"
         expect_status 0 "$OSMOSIS" extract linux --source proc "$@" -o "$name.proc.csv"
+        # both states are well formed (rules 1-7: a record the BPF path left
+        # half filled once made a MAP out of PD_kernel)
+        expect_status 0 "$OSMOSIS" check "$name.bpf.csv"
+        expect_status 0 "$OSMOSIS" check "$name.proc.csv"
         [ "$(grep -o 'PD_[0-9]*' "$name.proc.csv" | sort -u | wc -l)" -ge 14 ] ||
             fail "$name: processes missing"
         # a pool's current use (POOL_* "used=") is the live kernel's and

@@ -80,7 +80,7 @@ expect_contains "$err" "entity declarations are not supported"
 # A huge input (over 64 MiB) is refused before parsing.
 head -c $((65 * 1024 * 1024)) /dev/zero | tr '\0' ' ' > huge.system
 expect_status 2 "$OSMOSIS" extract sdf huge.system
-expect_contains "$err" "File too large"
+expect_contains "$err" "is larger than the 64 MiB limit for an SDF file"
 # Too many PDs: Microkit's limit by default, --max-pds lifts it.
 { echo '<system>'; for i in $(seq 70); do echo "<protection_domain name=\"p$i\"><program_image path=\"x\"/></protection_domain>"; done; echo '</system>'; } > many.system
 expect_status 2 "$OSMOSIS" extract sdf many.system

@@ -78,11 +78,18 @@ printf 'OSMOSIS-VM-STATE-FAILED osmosis extract linux failed in the guest\n' >fa
 bad failed.out "the guest reported a failure"
 # a frame that is intact around a hand-damaged CSV (cut mid-row)
 sed -n '/^OSMOSIS-VM-STATE-BEGIN/,/^OSMOSIS-VM-STATE-END/p' guest.out | sed '1d;$d' >guest.csv
-# cut two thirds in: among the edge rows, mid-row, so rows name nodes never declared
-head -c $(( $(wc -c <guest.csv) * 2 / 3 )) guest.csv >cut.csv
+# cut two thirds in, among the edge rows, and always mid-row: where the cut
+# fell at a row's last field, the row read as whole and the MOs after it
+# lost their space (the join then read out of bounds, issue 18)
+head -c $(( $(wc -c <guest.csv) * 2 / 3 )) guest.csv | sed '$d' >cut.csv
+printf ',,NONE,MAP,VMR_' >>cut.csv
 "$OSMOSIS" vm send cut.csv >cut.out || fail "vm send failed"
 bad cut.out "unusable lines"
 bad cut.csv "unusable lines" --unframed
+# guest frames in no physical memory space are refused, not joined
+grep -v -E '^,,[^,]*,SUBSET,MO_' guest.csv >nospace.csv
+grep -q -E '^RESOURCE,MO_' nospace.csv || fail "the guest state has no MO"
+bad nospace.csv "are in no physical memory space" --unframed
 # and the intact CSV, unframed, joins
 expect_status 0 "$OSMOSIS" extract vm --qemu-pid "$Q" --guest guest.csv --unframed -o plain.csv
 expect_status 2 "$OSMOSIS" extract vm --qemu-pid $$ --guest guest.out -o bad.csv

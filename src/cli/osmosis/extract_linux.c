@@ -33,7 +33,10 @@ static const char help_linux[] =
     "      --pages        one MO per physical page instead of runs of frames\n"
     "      --no-phys      do not read pagemap/iomem (no MO resources)\n"
     "      --proc DIR     read a captured copy of /proc (scripts/capture-proc.sh);\n"
-    "                     implies --no-phys (pagemap cannot be captured)\n"
+    "                     implies --no-phys (pagemap cannot be captured).  A file\n"
+    "                     of DIR that is not a regular file (a FIFO, a device), a\n"
+    "                     link out of DIR or a file over its size cap (maps 64 MiB)\n"
+    "                     is refused by name: exit 2, nothing written\n"
     "      --no-seccomp-read  do not stop filtered processes to read their seccomp\n"
     "                     filters (PTRACE_SECCOMP_GET_FILTER, root only); what they\n"
     "                     may do to others is then marked uncertain\n"
@@ -169,7 +172,12 @@ int osm_cli_extract_linux(int argc, char **argv)
                                      { "processes", rep.processes, NULL },
                                      { "source", 0, rep.source },
                                      { "threads", rep.threads, NULL } };
-        if (json)
+        if (!lo.live && rep.refused)
+            /* A copy holding a FIFO, a link out of it or an oversized file
+             * is bad input, not a process we could not see: write nothing. */
+            fprintf(stderr, "osmosis extract linux: %s: %zu files refused; nothing written\n",
+                    lo.proc, rep.refused);
+        else if (json)
             st = cli_state_summary("extract linux", s, out, (osm_export_format)format, counts,
                                    sizeof counts / sizeof counts[0]);
         else

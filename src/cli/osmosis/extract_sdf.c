@@ -13,6 +13,8 @@
 #include "cli.h"
 #include "extract.h"
 #include "../../extract/sdf/sdf.h"
+#include "../../extract/sdf/sdf_prefill.h"
+#include "../../format/file_read.h"
 
 static const char help[] =
     "usage: osmosis extract sdf FILE.system [--arch aarch64|riscv64|x86_64] [--cores N]\n"
@@ -31,6 +33,8 @@ static const char help[] =
     "  --max-pds N          PD limit (default 63, Microkit's MAX_PDS)\n"
     "  --prefill-dir DIR    where prefill_path files are looked up (repeatable;\n"
     "                       default: the directory of FILE)\n"
+    "  --allow-outside-paths  let a prefill_path lead outside its directory\n"
+    "                       (\"..\", absolute links); refused by default\n"
     "  -o, --output OUT     where to write (written whole or not at all)\n"
     "  --format F           csv (CellulOS CSV, default), json (networkx node-link),\n"
     "                       graphml or dot\n"
@@ -43,70 +47,6 @@ static const char help[] =
     "Exit status: 0 written; 2 usage error, unreadable file, or an SDF the\n"
     "Microkit tool would reject (nothing is written then; the message names\n"
     "file:line:column and the offending element, in the tool's wording).\n";
-
-#define MAX_PREFILL_DIRS 16
-
-typedef struct sdf_cli {
-    const char *dirs[MAX_PREFILL_DIRS];
-    size_t n_dirs;
-} sdf_cli;
-
-/* Prefill lookup: the first directory holding the file wins. */
-static int64_t prefill_size(void *ctx, const char *path)
-{
-    const sdf_cli *c = ctx;
-    for (size_t i = 0; i < c->n_dirs; i++) {
-        char *full = NULL;
-        if (asprintf(&full, "%s/%s", c->dirs[i], path) < 0)
-            return -2;
-        struct stat st;
-        int found = stat(full, &st) == 0;
-        FILE *f = found ? fopen(full, "rb") : NULL;
-        free(full);
-        if (!found)
-            continue;
-        if (!f || !S_ISREG(st.st_mode)) {
-            if (f)
-                fclose(f);
-            return -2;
-        }
-        fclose(f);
-        return (int64_t)st.st_size;
-    }
-    return -1;
-}
-
-/* Read a whole file, refusing more than SDF_MAX_INPUT bytes. */
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f)
-        return NULL;
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || n > SDF_MAX_INPUT)
-            break;
-        char *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    bool bad = ferror(f) || n > SDF_MAX_INPUT;
-    if (f != stdin)
-        fclose(f);
-    if (bad) {
-        free(buf);
-        errno = bad && n > SDF_MAX_INPUT ? EFBIG : EIO;
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
 
 static void summary_json(const char *file, const sdf_config *cfg, const sdf_system *sys,
                          const osm_store *s)
@@ -139,7 +79,7 @@ static void summary_json(const char *file, const sdf_config *cfg, const sdf_syst
 }
 
 /* Parse FILE, build the state, write it.  Owns nothing on return. */
-static int extract(const char *file, sdf_config *cfg, sdf_cli *cli, const char *out,
+static int extract(const char *file, sdf_config *cfg, sdf_prefill *cli, const char *out,
                    int format, bool json_summary)
 {
     char *dir = strdup(file), *slash = dir ? strrchr(dir, '/') : NULL;
@@ -150,13 +90,14 @@ static int extract(const char *file, sdf_config *cfg, sdf_cli *cli, const char *
     const char *base_dir = slash ? dir : ".";
     if (!cli->n_dirs)
         cli->dirs[cli->n_dirs++] = base_dir;
-    cfg->prefill_size = prefill_size;
+    cfg->prefill_size = sdf_prefill_size;
     cfg->prefill_ctx = cli;
     size_t len = 0;
-    char *buf = read_all(file, &len);
+    char why[160];
+    char *buf = osm_file_read(file, SDF_MAX_INPUT, "an SDF file", &len, why, sizeof why);
     if (!buf) {
         free(dir);
-        return cli_usage_error("extract sdf", "cannot read '%s': %s", file, strerror(errno));
+        return cli_usage_error("extract sdf", "cannot read '%s': %s", file, why);
     }
     sdf_system sys;
     char *err = NULL;
@@ -198,18 +139,20 @@ static bool parse_uint(const char *s, unsigned *out)
 
 int osm_cli_extract_sdf(int argc, char **argv)
 {
-    enum { O_ARCH = 256, O_CORES, O_NOIOMMU, O_NOHYP, O_MAXPDS, O_PREFILL, O_FORMAT, O_JSON, O_SMC };
+    enum { O_ARCH = 256, O_CORES, O_NOIOMMU, O_NOHYP, O_MAXPDS, O_PREFILL, O_FORMAT, O_JSON, O_SMC,
+           O_OUTSIDE };
     static const struct option opts[] = {
         { "arch", required_argument, 0, O_ARCH },     { "cores", required_argument, 0, O_CORES },
         { "no-iommu", no_argument, 0, O_NOIOMMU },    { "no-hypervisor", no_argument, 0, O_NOHYP },
         { "max-pds", required_argument, 0, O_MAXPDS },
         { "prefill-dir", required_argument, 0, O_PREFILL },
+        { "allow-outside-paths", no_argument, 0, O_OUTSIDE },
         { "output", required_argument, 0, 'o' },      { "format", required_argument, 0, O_FORMAT },
         { "json", no_argument, 0, O_JSON },           { "arm-smc", required_argument, 0, O_SMC },           { "help", no_argument, 0, 'h' },
         { 0, 0, 0, 0 } };
     sdf_config cfg;
     sdf_config_default(&cfg, SDF_AARCH64);
-    sdf_cli cli = { .n_dirs = 0 };
+    sdf_prefill cli = { .n_dirs = 0 };
     const char *out = NULL;
     int format = OSM_EXPORT_CSV;
     bool json_summary = false, no_iommu = false, no_hyp = false;
@@ -231,8 +174,9 @@ int osm_cli_extract_sdf(int argc, char **argv)
                 return cli_usage_error("extract sdf", "--max-pds wants a number 1..4096");
             break;
         case O_PREFILL:
-            if (cli.n_dirs == MAX_PREFILL_DIRS)
-                return cli_usage_error("extract sdf", "at most %d --prefill-dir", MAX_PREFILL_DIRS);
+            if (cli.n_dirs == SDF_MAX_PREFILL_DIRS)
+                return cli_usage_error("extract sdf", "at most %d --prefill-dir",
+                                       SDF_MAX_PREFILL_DIRS);
             cli.dirs[cli.n_dirs++] = optarg;
             break;
         case O_SMC:
@@ -241,6 +185,7 @@ int osm_cli_extract_sdf(int argc, char **argv)
             smc = !strcmp(optarg, "on");
             break;
         case O_NOIOMMU: no_iommu = true; break;
+        case O_OUTSIDE: cli.allow_outside = true; break;
         case O_NOHYP: no_hyp = true; break;
         case 'o': out = optarg; break;
         case O_FORMAT:

@@ -9,6 +9,7 @@
 #include "extract.h"
 #include "vm_cli.h"
 #include "../../extract/vm/vm.h"
+#include "../../format/file_read.h"
 
 static const char help_vm[] =
     "usage: osmosis extract vm --qemu-pid PID --guest FILE [-o OUT] [--format F]\n"
@@ -38,34 +39,16 @@ static const char help_vm[] =
     "end marker), or a guest CSV with an unusable row, is an error: exit 2 and\n"
     "no output.\n";
 
+/* A guest capture is a model state: as large as a host's (see the CSV
+ * pipe cap in src/format/csv_read.c). */
+#define VM_CAPTURE_CAP ((size_t)1 << 30)
+
 char *vm_cli_slurp(const char *verb, const char *path, size_t *len)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f) {
-        fprintf(stderr, "osmosis %s: cannot read %s: %s\n", verb, path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0, k;
-    char *b = malloc(cap);
-    while (b && (k = fread(b + n, 1, cap - n, f)) > 0) {
-        n += k;
-        if (n == cap) {
-            char *nb = realloc(b, cap *= 2);
-            if (!nb)
-                free(b);
-            b = nb;
-        }
-    }
-    bool bad = !b || ferror(f);
-    if (f != stdin)
-        fclose(f);
-    if (bad) {
-        fprintf(stderr, "osmosis %s: cannot read %s: %s\n", verb, path,
-                b ? "read error" : "out of memory");
-        free(b);
-        return NULL;
-    }
-    *len = n;
+    char why[160];
+    char *b = osm_file_read(path, VM_CAPTURE_CAP, "a guest capture", len, why, sizeof why);
+    if (!b)
+        fprintf(stderr, "osmosis %s: cannot read %s: %s\n", verb, path, why);
     return b;
 }
 

@@ -6,12 +6,16 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vm_run.h"
 #include "../../extract/vm/vm.h"
+#include "../../format/file_read.h"
 
 /* PID 1 of the guest.  It never exits (the kernel would panic): once the
  * state is shipped it sleeps, so the guest's processes stay as extracted
@@ -41,10 +45,16 @@ static const char init_script[] =
  * initramfs has no dynamic loader or libc.  0, or -1 with why. */
 static int check_static(const char *path, char *why, size_t whysz)
 {
-    FILE *f = fopen(path, "rb");
+    struct stat sb;
+    char no[160] = "";
+    int fd = osm_file_open(AT_FDCWD, path, false, &sb, no, sizeof no);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
     Elf64_Ehdr eh;
     if (!f || fread(&eh, sizeof eh, 1, f) != 1) {
-        snprintf(why, whysz, "cannot read %s: %s", path, f ? "too short" : strerror(errno));
+        if (fd >= 0 && !f)
+            close(fd);
+        snprintf(why, whysz, "cannot read %s: %s", path,
+                 f ? "too short" : no[0] ? no : strerror(errno));
         if (f)
             fclose(f);
         return -1;

@@ -39,6 +39,20 @@ typedef struct osm_lx_opts {
     size_t n_cut_pfns;
 } osm_lx_opts;
 
+/* How many processes or files a report names before "and N more". */
+#define OSM_LX_NAMED 10
+
+/* A process whose maps could not be read, and why (an errno). */
+typedef struct osm_lx_denial {
+    int pid, err;
+} osm_lx_denial;
+
+/* A file the reader refused: "DIR/PID/maps: is a FIFO, not a regular file". */
+typedef struct osm_lx_refusal {
+    int pid;
+    char what[320];
+} osm_lx_refusal;
+
 /* What the extraction could not see, reported once on stderr. */
 typedef struct osm_lx_report {
     size_t processes, threads;      /* committed */
@@ -47,6 +61,9 @@ typedef struct osm_lx_report {
     size_t denied;                  /* processes with parts unreadable (EACCES) */
     size_t fds_denied;              /* processes whose fds were unreadable */
     size_t maps_denied;
+    osm_lx_denial maps_named[OSM_LX_NAMED];   /* the first by pid */
+    size_t refused;                 /* files refused (not regular, too big, link out) */
+    osm_lx_refusal refused_named[OSM_LX_NAMED];
     size_t missing_pids;            /* --pid entries that do not exist */
     uint64_t frames_hidden;         /* present pages whose PFN read as 0 */
     size_t pagemap_denied;

@@ -134,7 +134,13 @@ static const lx_span *find_span(const lx_iterout *o, int pid)
 static void find_gate(lx_bpf *b)
 {
     lx_buf buf = { 0 };
-    if (lx_read_file(AT_FDCWD, "/proc/self/maps", &buf) == 0) {
+    char self[32];
+    snprintf(self, sizeof self, "%d/maps", (int)getpid());
+    int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = proc >= 0 ? lx_read_file(proc, self, LX_K_MAPS, &buf) : -1;
+    if (proc >= 0)
+        close(proc);
+    if (rc == 0) {
         const char *line;
         size_t pos = 0, ll;
         while (osm_lx_next_line(buf.p, buf.len, &pos, &line, &ll))
@@ -336,17 +342,13 @@ int lx_bpf_vmas(const lx_bpf *b, osm_lx_proc *p)
         lx_vmr *r = push((void **)&p->vmr, &p->n_vmr, &cap, sizeof *r);
         if (!r)
             return -1;
-        memset(r, 0, sizeof *r);
-        r->v = v;
-        r->node = OSM_NONE;
+        lx_vmr_init(r, &v);
     }
     if (b->have_gate) {
         lx_vmr *r = push((void **)&p->vmr, &p->n_vmr, &cap, sizeof *r);
         if (!r)
             return -1;
-        memset(r, 0, sizeof *r);
-        r->v = b->gate;
-        r->node = OSM_NONE;
+        lx_vmr_init(r, &b->gate);
     }
     return 0;
 }

@@ -62,8 +62,12 @@ static int *list_pids(lx_ctx *c, size_t *n)
 
 static int read_yama(lx_ctx *c)
 {
-    if (lx_read_file(c->procfd, "sys/kernel/yama/ptrace_scope", &c->buf) < 0)
+    static const char path[] = "sys/kernel/yama/ptrace_scope";
+    if (lx_read_file(c->procfd, path, LX_K_SMALL, &c->buf) < 0) {
+        if (c->buf.why[0])
+            lx_note_refused(c->rep, c->o->proc, 0, path, c->buf.why);
         return 0;
+    }
     return atoi(c->buf.p);
 }
 
@@ -198,9 +202,20 @@ void osm_lx_report_print(const osm_lx_report *r, FILE *f)
     if (r->fds_denied)
         fprintf(f, "%s: could not read the descriptors of %zu processes (permission)\n", w,
                 r->fds_denied);
-    if (r->maps_denied)
-        fprintf(f, "%s: could not read the memory maps of %zu processes (permission)\n", w,
-                r->maps_denied);
+    if (r->maps_denied) {
+        fprintf(f, "%s: could not read the memory maps of %zu processes:", w, r->maps_denied);
+        size_t named = r->maps_denied < OSM_LX_NAMED ? r->maps_denied : OSM_LX_NAMED;
+        for (size_t i = 0; i < named; i++)
+            fprintf(f, "%s PID %d (%s)", i ? "," : "", r->maps_named[i].pid,
+                    strerror(r->maps_named[i].err));
+        if (r->maps_denied > named)
+            fprintf(f, " and %zu more", r->maps_denied - named);
+        fputc('\n', f);
+    }
+    for (size_t i = 0; i < OSM_LX_NAMED && r->refused_named[i].what[0]; i++)
+        fprintf(f, "%s: refused %s\n", w, r->refused_named[i].what);
+    if (r->refused > OSM_LX_NAMED)
+        fprintf(f, "%s: refused %zu more files\n", w, r->refused - OSM_LX_NAMED);
     if (r->pagemap_denied)
         fprintf(f, "%s: could not read the page maps of %zu processes: no frames for them\n",
                 w, r->pagemap_denied);

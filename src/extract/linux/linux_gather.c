@@ -127,9 +127,7 @@ static int add_vma(const osm_lx_vma *vma, void *arg)
         return 1;
     }
     a->p->vmr = v;
-    memset(&v[a->p->n_vmr], 0, sizeof *v);
-    v[a->p->n_vmr].node = v[a->p->n_vmr].file = v[a->p->n_vmr].file_space = OSM_NONE;
-    v[a->p->n_vmr++].v = *vma;
+    lx_vmr_init(&v[a->p->n_vmr++], vma);
     return 0;
 }
 
@@ -214,17 +212,24 @@ static bool fd_device(const lx_ctx *c, const lx_mount_table *mt, const osm_lx_pr
 
 /* Open flags of descriptor `name` from fdinfo (opening fdinfo/ on first
  * use); false if unreadable (closed since, or denied). */
-static bool fd_info(lx_scratch *w, int pidfd, int *infodir, const char *name,
-                    osm_lx_fdinfo *fi)
+static bool fd_info(const lx_ctx *c, lx_scratch *w, int pid, int pidfd, int *infodir,
+                    const char *name, osm_lx_fdinfo *fi)
 {
     if (*infodir == -1)
-        *infodir = openat(pidfd, "fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        *infodir = openat(pidfd, "fdinfo", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (*infodir < 0) {
         *infodir = -2;              /* do not retry */
         return false;
     }
-    return lx_read_file(*infodir, name, &w->buf2) == 0 &&
-           osm_lx_parse_fdinfo(w->buf2.p, w->buf2.len, fi) == 0;
+    if (lx_read_file(*infodir, name, LX_K_FDINFO, &w->buf2) < 0) {
+        if (w->buf2.why[0]) {
+            char path[64];
+            snprintf(path, sizeof path, "fdinfo/%s", name);
+            lx_note_refused(&w->rep, c->o->proc, pid, path, w->buf2.why);
+        }
+        return false;
+    }
+    return osm_lx_parse_fdinfo(w->buf2.p, w->buf2.len, fi) == 0;
 }
 
 /* Live shortcut for descriptors whose identity is in the link (sockets,
@@ -270,7 +275,7 @@ static int gather_fd(const lx_ctx *c, lx_scratch *w, int pidfd, int fddir, int *
         return perms != 0;
     }
     osm_lx_fdinfo fi;
-    if (!fd_info(w, pidfd, infodir, name, &fi))
+    if (!fd_info(c, w, p->pid, pidfd, infodir, name, &fi))
         return 0;
     if (fi.flags & O_PATH)
         return 0;               /* O_PATH grants no access to the contents */
@@ -297,7 +302,7 @@ struct lx_dirent64 {
 
 static int gather_fds(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_proc *p)
 {
-    int fddir = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fddir = openat(pidfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (fddir < 0) {
         if (lx_gone(errno))
             return 1;
@@ -347,9 +352,9 @@ static int cmp_int_thr(const void *a, const void *b)
     return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
-static int gather_threads(lx_scratch *w, int pidfd, osm_lx_proc *p)
+static int gather_threads(const lx_ctx *c, lx_scratch *w, int pidfd, osm_lx_proc *p)
 {
-    int tdir = openat(pidfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int tdir = openat(pidfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (tdir < 0)
         return lx_gone(errno) ? 1 : 0;
     DIR *d = fdopendir(tdir);
@@ -374,9 +379,12 @@ static int gather_threads(lx_scratch *w, int pidfd, osm_lx_proc *p)
         t->tid = atoi(de->d_name);
         snprintf(t->comm, sizeof t->comm, "%s", p->st.name);
         snprintf(path, sizeof path, "%d/comm", t->tid);
-        if (lx_read_file(dirfd(d), path, &w->buf2) == 0 && w->buf2.len) {
+        if (lx_read_file(dirfd(d), path, LX_K_SMALL, &w->buf2) == 0 && w->buf2.len) {
             lx_copy_field(t->comm, sizeof t->comm, w->buf2.p,
                           w->buf2.len - (w->buf2.p[w->buf2.len - 1] == '\n'));
+        } else if (w->buf2.why[0]) {
+            snprintf(path, sizeof path, "task/%d/comm", t->tid);
+            lx_note_refused(&w->rep, c->o->proc, p->pid, path, w->buf2.why);
         }
         p->n_thr++;
     }
@@ -403,26 +411,36 @@ static int dumpable(const lx_ctx *c, int pidfd, const osm_lx_status *st)
     return st->uid[1] == 0 ? -1 : 1;
 }
 
-/* Read one whole /proc/PID file into w->buf: 0, 1 gone, 2 denied/other. */
-static int read_part(lx_scratch *w, int pidfd, const char *name)
+/* Read one whole /proc/PID file into w->buf: 0, 1 gone, 2 denied/other
+ * (errno says why), 4 refused (recorded in w's report). */
+static int read_part(const lx_ctx *c, lx_scratch *w, int pidfd, int pid, const char *name,
+                     lx_kind kind)
 {
-    if (lx_read_file(pidfd, name, &w->buf) == 0)
+    if (lx_read_file(pidfd, name, kind, &w->buf) == 0)
         return 0;
     if (errno == ENOMEM)
         return -1;
+    if (w->buf.why[0]) {
+        lx_note_refused(&w->rep, c->o->proc, pid, name, w->buf.why);
+        return 4;
+    }
     return lx_gone(errno) ? 1 : 2;
 }
 
-/* p's VMAs from maps: 0, 1 gone, -1 ENOMEM (denied: maps_denied). */
-static int gather_maps(lx_scratch *w, int pidfd, osm_lx_proc *p)
+/* p's VMAs from maps: 0, 1 gone, -1 ENOMEM, 2 not read (denied: then
+ * maps_denied; or refused by the reader, as a FIFO or a link out of a
+ * copy: noted in the report). */
+static int gather_maps(const lx_ctx *c, lx_scratch *w, int pidfd, osm_lx_proc *p)
 {
-    int r = read_part(w, pidfd, "maps");
+    int r = read_part(c, w, pidfd, p->pid, "maps", LX_K_MAPS);
     if (r < 0 || r == 1)
         return r;
     if (r == 2) {
         p->maps_denied = true;
-        return 0;
+        p->maps_errno = errno;
     }
+    if (r != 0)
+        return 2;
     vma_acc a = { p, 0, 0 };
     w->rep.bad_lines += osm_lx_parse_maps(w->buf.p, w->buf.len, add_vma, &a);
     return a.oom ? -1 : 0;
@@ -430,7 +448,7 @@ static int gather_maps(lx_scratch *w, int pidfd, osm_lx_proc *p)
 
 static int gather_body(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_proc *p)
 {
-    int r = read_part(w, pidfd, "status");
+    int r = read_part(c, w, pidfd, p->pid, "status", LX_K_STATUS);
     if (r)
         return r == 2 ? 1 : r;
     if (osm_lx_parse_status(w->buf.p, w->buf.len, &p->st) < 0)
@@ -443,7 +461,7 @@ static int gather_body(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_
         return 1;               /* ended while its filter was being read */
     if (gather_dirs(pidfd, p) < 0)
         return -1;
-    if ((r = read_part(w, pidfd, "cgroup")) < 0 || r == 1)
+    if ((r = read_part(c, w, pidfd, p->pid, "cgroup", LX_K_SMALL)) < 0 || r == 1)
         return r;
     if (r == 0) {
         cg_acc a = { p, 0, 0 };
@@ -456,8 +474,13 @@ static int gather_body(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_
     if ((r = c->bpf ? lx_bpf_vmas(c->bpf, p) : 1) < 0)
         return r;
     w->rep.bpf_fallbacks += c->bpf && r == 1;
-    if (r == 1 && (r = gather_maps(w, pidfd, p)) != 0)
-        return r;
+    bool have_maps = true;      /* from BPF or from maps */
+    if (r == 1) {
+        if ((r = gather_maps(c, w, pidfd, p)) == 2)
+            have_maps = false;
+        else if (r != 0)
+            return r;
+    }
     if (c->bpf) {
         (void)lx_mounts_for(c, w, slot, p, pidfd);  /* as gather_fds: the host's table */
         if ((r = lx_bpf_fds(c->bpf, p)) < 0)
@@ -466,9 +489,9 @@ static int gather_body(lx_ctx *c, lx_scratch *w, size_t slot, int pidfd, osm_lx_
     }
     if ((!c->bpf || r == 1) && (r = gather_fds(c, w, slot, pidfd, p)) != 0)
         return r;
-    if (c->o->threads && (r = gather_threads(w, pidfd, p)) != 0)
+    if (c->o->threads && (r = gather_threads(c, w, pidfd, p)) != 0)
         return r;
-    if (!c->o->no_phys && !p->maps_denied && (r = lx_gather_frames(c, w, pidfd, p)) != 0)
+    if (!c->o->no_phys && have_maps && (r = lx_gather_frames(c, w, pidfd, p)) != 0)
         return r;
     /* A process reaped during the scan may have left empty files behind:
      * it must still exist now (a zombie still does; kill(0) probes without
@@ -484,7 +507,7 @@ int lx_gather(lx_ctx *c, lx_scratch *w, size_t slot, int pid, osm_lx_proc *p)
     p->pid = pid;
     char name[16];
     snprintf(name, sizeof name, "%d", pid);
-    int pidfd = openat(c->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int pidfd = openat(c->procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (pidfd < 0)
         return 1;
     int r = gather_body(c, w, slot, pidfd, p);

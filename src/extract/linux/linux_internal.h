@@ -12,11 +12,23 @@
 typedef struct lx_buf {
     char *p;
     size_t len, cap;
+    char why[96];                   /* why the last read was refused (lx_refused) */
 } lx_buf;
 
-/* Read the whole file dirfd/path into b (NUL-terminated).  0, or -1 with
- * errno (ENOENT/ESRCH: gone; EACCES/EPERM: denied). */
-int lx_read_file(int dirfd, const char *path, lx_buf *b);
+/* Kinds of /proc file, each with its own size cap (docs/reliability.md). */
+typedef enum lx_kind { LX_K_SMALL, LX_K_STATUS, LX_K_MAPS, LX_K_FDINFO, LX_K_MOUNTINFO,
+                       LX_K_COUNT } lx_kind;
+
+/* Read the whole file dirfd/path into b (NUL-terminated).  Regular files
+ * only, opened without blocking, never through a symbolic link leading out
+ * of dirfd (or any magic link), at most the cap of `kind`.  0, or -1 with
+ * errno (ENOENT/ESRCH: gone; EACCES/EPERM: denied); b->why is non-empty
+ * when the file was refused (not regular, too big, a link out of dirfd). */
+int lx_read_file(int dirfd, const char *path, lx_kind kind, lx_buf *b);
+/* Record in r that PROC/PID/path (pid 0: PROC/path) was refused for `why`;
+ * the report keeps the first OSM_LX_NAMED by pid and path. */
+void lx_note_refused(osm_lx_report *r, const char *proc, int pid, const char *path,
+                     const char *why);
 /* readlinkat into buf (NUL-terminated); length or -1 with errno. */
 ssize_t lx_readlink(int dirfd, const char *path, char *buf, size_t sz);
 void lx_buf_free(lx_buf *b);
@@ -54,6 +66,13 @@ typedef struct lx_vmr {
     size_t n_runs;
 } lx_vmr;
 
+/* A new VMR record for mapping v, nothing committed yet (the /proc and the
+ * BPF sources both make them this way). */
+static inline void lx_vmr_init(lx_vmr *r, const osm_lx_vma *v)
+{
+    *r = (lx_vmr){ .v = *v, .node = OSM_NONE, .file = OSM_NONE, .file_space = OSM_NONE };
+}
+
 typedef struct lx_thread {
     int tid;
     char comm[64];
@@ -87,6 +106,7 @@ typedef struct osm_lx_proc {
     osm_id *pd;                     /* committed PD node per thread (or one) */
     size_t n_pd;
     bool fds_denied, maps_denied;
+    int maps_errno;                 /* why maps was unreadable (maps_denied) */
     lx_reach reach;                 /* what seccomp leaves it (linux_seccomp.c) */
     int dumpable;                   /* 1 yes, 0 no, -1 unknown (from /proc/PID's owner) */
     int filters;                    /* lx_gather_reach's result */
@@ -142,9 +162,13 @@ void lx_scratch_init(lx_scratch *w);
 void lx_scratch_free(lx_scratch *w);
 /* Add the gather-side counters of w into r. */
 void lx_report_merge(osm_lx_report *r, const osm_lx_report *w);
+/* Keep f among r's named refusals if it is one of the first OSM_LX_NAMED
+ * by (pid, text), so that the names do not depend on the worker split. */
+void lx_report_add_refusal(osm_lx_report *r, const osm_lx_refusal *f);
 
 /* Read everything about `pid` with w's scratch; 0, 1 when it is gone
- * (skip), 3 when it is a kernel thread (folded into PD_kernel), -1 on
+ * (skip), 3 when it is a kernel thread (folded into PD_kernel), 4 when its
+ * status file was refused (skip; in w's report), -1 on
  * ENOMEM.  `slot` is its place in the scan order (see lx_mounts_for).
  * Touches no store: safe to run in several threads at once. */
 int lx_gather(lx_ctx *c, lx_scratch *w, size_t slot, int pid, osm_lx_proc *p);

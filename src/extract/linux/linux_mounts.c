@@ -47,10 +47,14 @@ static void table_free(lx_mount_table *t)
 }
 
 /* Read dirfd/path as a mount table for mntns; NULL when unreadable. */
-static lx_mount_table *load_table(lx_scratch *w, int dirfd, const char *path, uint64_t mntns)
+static lx_mount_table *load_table(const lx_ctx *c, lx_scratch *w, int pid, int dirfd,
+                                  const char *path, uint64_t mntns)
 {
-    if (lx_read_file(dirfd, path, &w->buf2) < 0)
+    if (lx_read_file(dirfd, path, LX_K_MOUNTINFO, &w->buf2) < 0) {
+        if (w->buf2.why[0])
+            lx_note_refused(&w->rep, c->o->proc, pid, path, w->buf2.why);
         return NULL;
+    }
     lx_mount_table *t = calloc(1, sizeof *t);
     if (!t)
         return NULL;
@@ -96,7 +100,7 @@ const lx_mount_table *lx_mounts_for(lx_ctx *c, lx_scratch *w, size_t slot,
     pthread_mutex_unlock(&c->mounts_lock);
     if (t)
         return t;
-    lx_mount_table *fresh = load_table(w, pidfd, "mountinfo", ns);
+    lx_mount_table *fresh = load_table(c, w, p->pid, pidfd, "mountinfo", ns);
     if (!fresh)
         return NULL;
     fresh->first_slot = slot;
@@ -205,12 +209,12 @@ static void cgroup_extra(lx_ctx *c, const char *hier, const char *controllers, c
         return;
     char dir[2 * OSM_LX_PATH_MAX + 2];
     snprintf(dir, sizeof dir, "%s%s", mp, path);
-    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
     if (dfd < 0)
         return;
     char val[128];
     for (size_t i = 0; i < sizeof limit_files / sizeof *limit_files && n < outsz; i++) {
-        if (lx_read_file(dfd, limit_files[i], &c->buf2) < 0)
+        if (lx_read_file(dfd, limit_files[i], LX_K_SMALL, &c->buf2) < 0)
             continue;
         osm_lx_parse_limit(c->buf2.p, c->buf2.len, val, sizeof val);
         n += (size_t)snprintf(out + n, outsz - n, ";%s=%s", limit_files[i], val);

@@ -33,7 +33,7 @@ int lx_phys_init(lx_ctx *c)
     for (size_t i = 0; i <= LX_MAX_RAM; i++)
         c->ram_space[i] = OSM_NONE;
     size_t total = 0;
-    if (lx_read_file(c->procfd, "iomem", &c->buf) == 0)
+    if (lx_read_file(c->procfd, "iomem", LX_K_SMALL, &c->buf) == 0)
         c->n_ram = osm_lx_parse_iomem_ram(c->buf.p, c->buf.len, c->ram, LX_MAX_RAM, &total);
     bool zero = true;               /* unprivileged readers see 00000000-00000000 */
     for (size_t i = 0; i < c->n_ram; i++)

@@ -84,7 +84,7 @@ typedef struct lx_pool_state {
 /* The first number of /proc/<path> (the Nth with `skip`), or -1. */
 static int64_t read_num(lx_ctx *c, const char *path, int skip)
 {
-    if (lx_read_file(c->procfd, path, &c->buf) < 0)
+    if (lx_read_file(c->procfd, path, LX_K_SMALL, &c->buf) < 0)
         return -1;
     char *p = c->buf.p, *end;
     for (int i = 0;; i++) {
@@ -100,7 +100,7 @@ static int64_t read_num(lx_ctx *c, const char *path, int skip)
 /* A "Key:   N kB" line of /proc/meminfo in bytes, or -1. */
 static int64_t meminfo(lx_ctx *c, const char *key)
 {
-    if (lx_read_file(c->procfd, "meminfo", &c->buf) < 0)
+    if (lx_read_file(c->procfd, "meminfo", LX_K_SMALL, &c->buf) < 0)
         return -1;
     const char *k = strstr(c->buf.p, key);
     return k ? strtoll(k + strlen(key), NULL, 10) * 1024 : -1;
@@ -109,7 +109,7 @@ static int64_t meminfo(lx_ctx *c, const char *key)
 /* The number of tasks (threads) now: the 4th field of loadavg, "r/N". */
 static int64_t tasks_now(lx_ctx *c)
 {
-    if (lx_read_file(c->procfd, "loadavg", &c->buf) < 0)
+    if (lx_read_file(c->procfd, "loadavg", LX_K_SMALL, &c->buf) < 0)
         return -1;
     const char *s = strchr(c->buf.p, '/');
     return s ? strtoll(s + 1, NULL, 10) : -1;

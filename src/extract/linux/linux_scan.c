@@ -59,8 +59,34 @@ void lx_scratch_free(lx_scratch *w)
     lx_scratch_init(w);
 }
 
+static int refusal_cmp(const osm_lx_refusal *a, const osm_lx_refusal *b)
+{
+    if (a->pid != b->pid)
+        return a->pid < b->pid ? -1 : 1;
+    return strcmp(a->what, b->what);
+}
+
+void lx_report_add_refusal(osm_lx_report *r, const osm_lx_refusal *f)
+{
+    size_t n = 0;
+    while (n < OSM_LX_NAMED && r->refused_named[n].what[0])
+        n++;
+    size_t at = 0;
+    while (at < n && refusal_cmp(&r->refused_named[at], f) <= 0)
+        at++;
+    if (at == OSM_LX_NAMED)
+        return;
+    if (n == OSM_LX_NAMED)
+        n--;                        /* the last one falls off */
+    memmove(&r->refused_named[at + 1], &r->refused_named[at], (n - at) * sizeof *f);
+    r->refused_named[at] = *f;
+}
+
 void lx_report_merge(osm_lx_report *r, const osm_lx_report *w)
 {
+    r->refused += w->refused;
+    for (size_t i = 0; i < OSM_LX_NAMED && w->refused_named[i].what[0]; i++)
+        lx_report_add_refusal(r, &w->refused_named[i]);
     r->frames_hidden += w->frames_hidden;
     r->pagemap_denied += w->pagemap_denied;
     r->bad_lines += w->bad_lines;
@@ -132,6 +158,8 @@ static int commit_slot(lx_ctx *c, lx_slot *sl)
     osm_lx_proc *p = &sl->p;
     if (sl->rc < 0)
         return -1;
+    if (sl->rc == 4)
+        return 0;                   /* its status was refused: in the report */
     if (sl->rc == 3) {
         c->rep->kthreads++;
         return 0;
@@ -144,6 +172,8 @@ static int commit_slot(lx_ctx *c, lx_slot *sl)
         return 0;
     }
     c->rep->fds_denied += p->fds_denied;
+    if (p->maps_denied && c->rep->maps_denied < OSM_LX_NAMED)   /* commits go in pid order */
+        c->rep->maps_named[c->rep->maps_denied] = (osm_lx_denial){ p->pid, p->maps_errno };
     c->rep->maps_denied += p->maps_denied;
     c->rep->filters_read += p->filters > 0;
     c->rep->filters_unread += p->filters < 0;

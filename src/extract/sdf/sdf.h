@@ -37,9 +37,10 @@ typedef struct sdf_config {
     uint64_t vspace_user_top;   /* inclusive */
     unsigned num_domains, num_domain_schedules;
     unsigned max_pds;           /* 63 in Microkit */
-    /* Size of prefill file `path`: >= 0, -1 not found, -2 unreadable.
-     * NULL: every prefill file is "not found". */
-    int64_t (*prefill_size)(void *ctx, const char *path);
+    /* Size of prefill file `path`: >= 0, -1 not found, -2 unreadable or
+     * refused (the reason in why[whysz], NUL-terminated).  NULL: every
+     * prefill file is "not found".  sdf_prefill.h has the real one. */
+    int64_t (*prefill_size)(void *ctx, const char *path, char *why, size_t whysz);
     void *prefill_ctx;
 } sdf_config;
 

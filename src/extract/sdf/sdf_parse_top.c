@@ -25,11 +25,14 @@ void sdf_parse_mr(sdf_ctx *c, const sdf_elem *e)
         sdf_fail_value(c, e, "page size 0x%llx not supported", (unsigned long long)mr->page_size);
     if ((mr->prefill_path = sdf_attr(e, "prefill_path"))) {
         const sdf_config *k = c->cfg;
-        int64_t n = k->prefill_size ? k->prefill_size(k->prefill_ctx, mr->prefill_path) : -1;
+        char why[256] = "";
+        int64_t n = k->prefill_size ? k->prefill_size(k->prefill_ctx, mr->prefill_path, why,
+                                                      sizeof why) : -1;
         if (n == -1)
             sdf_fail_value(c, e, "unable to find prefill file: '%s'", mr->prefill_path);
         if (n < 0)
-            sdf_fail_value(c, e, "failed to read file '%s' at prefill_path", mr->prefill_path);
+            sdf_fail_value(c, e, "failed to read file '%s' at prefill_path%s%s",
+                           mr->prefill_path, why[0] ? ": " : "", why);
         if (n == 0)
             sdf_fail_value(c, e, "prefill file '%s' is empty", mr->prefill_path);
         mr->prefill_len = n;

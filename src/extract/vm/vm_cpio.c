@@ -6,10 +6,14 @@
  * padded to 4 bytes, a "TRAILER!!!" entry at the end.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vm.h"
+#include "../../format/file_read.h"
 
 void osm_cpio_begin(osm_cpio *c, FILE *f)
 {
@@ -56,9 +60,16 @@ void osm_cpio_data(osm_cpio *c, const char *name, unsigned mode, const void *p, 
 
 int osm_cpio_file(osm_cpio *c, const char *name, unsigned mode, const char *host_path)
 {
-    FILE *f = fopen(host_path, "rb");
-    if (!f)
+    struct stat sb;
+    char why[160];
+    /* Regular files only, opened without blocking (docs/reliability.md). */
+    int fd = osm_file_open(AT_FDCWD, host_path, false, &sb, why, sizeof why);
+    FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
         return -1;
+    }
     char *buf = NULL;
     size_t len = 0, cap = 0, k;
     char chunk[65536];

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "vm_internal.h"
+#include "../../format/file_read.h"
 
 typedef struct ram_search {
     const char *path;           /* wanted backing file, or NULL for the memfd */
@@ -39,34 +40,12 @@ static int ram_cb(const osm_lx_vma *v, void *arg)
     return 0;
 }
 
-/* Read a whole /proc file into a NUL-terminated buffer; NULL with errno. */
+/* Read QEMU's /proc/PID/maps (regular, at most 64 MiB like every maps
+ * file the Linux extractor reads); NULL with errno. */
 static char *slurp(const char *path, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *b = malloc(cap);
-    ssize_t k = 0;
-    while (b && (k = read(fd, b + n, cap - n - 1)) > 0) {
-        n += (size_t)k;
-        if (cap - n - 1 == 0) {
-            char *nb = realloc(b, cap *= 2);
-            if (!nb)
-                free(b);
-            b = nb;
-        }
-    }
-    int err = k < 0 ? errno : ENOMEM;
-    close(fd);
-    if (!b || k < 0) {
-        free(b);
-        errno = err;
-        return NULL;
-    }
-    b[n] = 0;
-    *len = n;
-    return b;
+    char why[160];
+    return osm_file_read(path, 64 * OSM_MIB, "a maps file", len, why, sizeof why);
 }
 
 int vm_find_ram(int pid, const char *path, osm_lx_vma *out, char *why, size_t whysz)

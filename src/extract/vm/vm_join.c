@@ -68,6 +68,9 @@ int vm_collect_guest_mos(vm_join *j)
             mi.paddr % 4096)
             return vm_fail(j, "guest MO %s: EXTRA '%s' is not PADDR_PAGES_12", osm_node_id(j->g, v),
                         osm_node_extra(j->g, v));
+        if (vm_space_of(j->g, v) == OSM_NONE)   /* link_mo maps the guest's space */
+            return vm_fail(j, "guest frames %s are in no physical memory space (no SUBSET "
+                              "edge): the guest state is incomplete", osm_node_id(j->g, v));
         uint64_t len = mi.pages * 4096;
         if (mi.paddr < j->ram.offset || mi.paddr - j->ram.offset > size ||
             len > size - (mi.paddr - j->ram.offset))

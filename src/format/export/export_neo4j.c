@@ -17,8 +17,19 @@
  * short, char, string, ... with [] for an array (default delimiter ';').
  */
 #include <inttypes.h>
+#include <stdlib.h>
 
 #include "export_internal.h"
+#include "../text.h"
+
+/* A CSV field in UTF-8 (Neo4j reads nothing else): bytes that are not UTF-8
+ * as the text \xNN (text.h). */
+static void put_field(FILE *f, const char *s)
+{
+    char *t = osm_text_dup(s);
+    osm_csv_write_field(f, t ? t : s);      /* out of memory: as it is */
+    free(t);
+}
 
 int osm_export_neo4j_nodes(const osm_store *s, FILE *f)
 {
@@ -31,11 +42,11 @@ int osm_export_neo4j_nodes(const osm_store *s, FILE *f)
         const char *kind = osm_kind_name(osm_node_kind(s, n));
         const char *extra = osm_node_extra(s, n);
         uint64_t pages;
-        osm_csv_write_field(f, osm_node_id(s, n));
+        put_field(f, osm_node_id(s, n));
         fprintf(f, ",%s,%s,", kind, kind);
-        osm_csv_write_field(f, osm_node_data_name(s, n));
+        put_field(f, osm_node_data_name(s, n));
         fputc(',', f);
-        osm_csv_write_field(f, *extra ? extra : "0");
+        put_field(f, *extra ? extra : "0");
         fputc(',', f);
         if (osm_export_node_pages(s, n, &pages))
             fprintf(f, "%" PRIu64, pages);
@@ -69,16 +80,16 @@ int osm_export_neo4j_relationships(const osm_store *s, FILE *f)
     char b[8];
     for (size_t i = 0; i < o.n_edges; i++) {
         osm_store_edge(s, o.edges[i], &e);
-        osm_csv_write_field(f, osm_node_id(s, e.from));
+        put_field(f, osm_node_id(s, e.from));
         fputc(',', f);
-        osm_csv_write_field(f, osm_node_id(s, e.to));
+        put_field(f, osm_node_id(s, e.to));
         fprintf(f, ",%s,", osm_edge_kind_name((osm_edge_kind)e.kind));
-        osm_csv_write_field(f, osm_export_edge_data(s, &e, b));
+        put_field(f, osm_export_edge_data(s, &e, b));
         fputc(',', f);
         if (e.kind == OSM_HOLD || e.kind == OSM_MAP)
             put_perm_array(f, e.perms);
         fputc(',', f);
-        osm_csv_write_field(f, osm_edge_extra(s, o.edges[i]));
+        put_field(f, osm_edge_extra(s, o.edges[i]));
         fputc('\n', f);
     }
     osm_export_order_free(&o);

@@ -4,14 +4,31 @@
  * in the export), which nx.read_graphml uses as the multigraph key.
  */
 #include "export_internal.h"
+#include "../text.h"
 
-/* Write `s` as XML character data.  Characters XML 1.0 cannot carry at all
- * (C0 controls other than tab, LF, CR) are dropped; tab, LF and CR become
+/* Write `s` as XML character data.  What XML 1.0 cannot carry at all (C0
+ * controls other than tab, LF, CR; U+FFFE and U+FFFF) and bytes that are
+ * not UTF-8 are written as the text \xNN (text.h); tab, LF and CR become
  * character references so that parsers do not normalise them away. */
 static void put_xml(FILE *f, const char *s)
 {
+    char esc[5];
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
+        size_t k = osm_text_step(s, esc);
+        bool nonchar = k == 3 && c == 0xef && (unsigned char)s[1] == 0xbf &&
+                       (unsigned char)s[2] >= 0xbe;
+        if (nonchar || (c < 0x20 && c != '\t' && c != '\n' && c != '\r'))
+            snprintf(esc, sizeof esc, "\\x%02x", c);
+        if (esc[0]) {
+            fputs(esc, f);
+            continue;
+        }
+        if (k > 1) {
+            fwrite(s, 1, k, f);
+            s += k - 1;
+            continue;
+        }
         switch (c) {
         case '&': fputs("&amp;", f); break;
         case '<': fputs("&lt;", f); break;

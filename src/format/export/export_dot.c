@@ -4,13 +4,25 @@
  * "REQUEST TYPE".  Every value is a quoted DOT string.
  */
 #include "export_internal.h"
+#include "../text.h"
 
 /* Write `s` as the inside of a DOT double-quoted string.  Backslashes are
  * doubled so that Graphviz's label escapes (\n, \l, \N) are not triggered
- * by IDs; line breaks become \n. */
+ * by IDs; line breaks become \n; bytes that are not UTF-8 the text \xNN
+ * (text.h), its backslash doubled like any other. */
 static void put_dot(FILE *f, const char *s)
 {
+    char esc[5];
     for (; *s; s++) {
+        size_t k = osm_text_step(s, esc);
+        if (esc[0] || k > 1) {      /* not UTF-8: \\xNN; or a whole character */
+            if (esc[0])
+                fprintf(f, "\\\\%s", esc + 1);
+            else
+                fwrite(s, 1, k, f);
+            s += esc[0] ? 0 : k - 1;
+            continue;
+        }
         if (*s == '"' || *s == '\\')
             fputc('\\', f);
         if (*s == '\n')
