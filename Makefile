@@ -108,11 +108,14 @@ deps:
 # would not order the two under -j, and nothing may compile before the
 # headers exist.  Every install-time fact (pkg-config) is read by recipes,
 # never while make parses (tests/cli/test_fresh_make.sh checks both).
+# The suite builds into CHECK_BUILD and CHECK_BUILD/asan (a test points it
+# at a fresh folder to see the order of a first build).
+CHECK_BUILD ?= build
 check:
 	$(MAKE) deps
-	$(MAKE) all tests BUILD=build
-	$(MAKE) all tests BUILD=build/asan SAN=1
-	SHARED=$(SHARED) tests/run.sh build build/asan
+	$(MAKE) all tests BUILD=$(CHECK_BUILD)
+	$(MAKE) all tests BUILD=$(CHECK_BUILD)/asan SAN=1
+	SHARED=$(SHARED) tests/run.sh $(CHECK_BUILD) $(CHECK_BUILD)/asan
 
 demo:
 	$(MAKE) deps

@@ -16,7 +16,7 @@ fail=0
 failed=()
 logdir=$(mktemp -d)
 for build in "$@"; do
-    export BUILD="$TOP/$build"
+    case $build in /*) export BUILD=$build ;; *) export BUILD="$TOP/$build" ;; esac
     export OSMOSIS="$BUILD/bin/osmosis" CELLULOS="$BUILD/bin/cellulos"
     tests=()
     for t in "$BUILD"/tests/test_*; do [ -x "$t" ] && tests+=("$t"); done

@@ -64,7 +64,8 @@ expect_contains "$(cat pc.log)" "--cflags libgvc" "pkg-config calls during the b
 
 # 4. Order under -j2: deps (DEPS_CMD) before the first compiler line.
 for goal in demo check; do
-    make -n -j2 -C "$TOP" BUILD="$T/b" DEPS_CMD="echo FAKE-DEPS-STEP" SHARED="$SHARED" "$goal" \
+    make -n -j2 -C "$TOP" BUILD="$T/b" CHECK_BUILD="$T/b" DEPS_CMD="echo FAKE-DEPS-STEP" \
+        SHARED="$SHARED" "$goal" \
         > "order.$goal" 2>&1 || fail "make -n $goal failed: $(clip "$(cat "order.$goal")")"
     deps_line=$(grep -n 'FAKE-DEPS-STEP' "order.$goal" | head -n1 | cut -d: -f1)
     cc_line=$(grep -n -E '^(cc|gcc|clang) ' "order.$goal" | head -n1 | cut -d: -f1)
