@@ -87,6 +87,7 @@ static cel_outq *outq_of(cel_root *r, cel_pd *pd)
 /* Stop a PD that does not read what the root task sends it. */
 static void stop_flooder(cel_root *r, cel_pd *pd, const char *why)
 {
+    pd->flooded = true;     /* nothing more is sent to it until it is gone */
     cel_deny(r, pd, "flood", why);
     cel_outq_free(r, pd);
     cel_pd_kill(r, pd);
@@ -94,7 +95,7 @@ static void stop_flooder(cel_root *r, cel_pd *pd, const char *why)
 
 void cel_outq_send(cel_root *r, cel_pd *pd, const cel_msg *m, int fd)
 {
-    if (pd->ended || pd->sock < 0)
+    if (pd->ended || pd->sock < 0 || pd->flooded)
         return;
     if (!pd->outq) {
         int rc = cel_plat_try_send(pd->sock, m, sizeof *m, fd);

@@ -93,6 +93,7 @@ struct cel_pd {
     cel_outq *outq;         /* replies waiting for room in sock (outq.c), or NULL */
     bool hello, linked, ended, reaped;
     bool hung_up;           /* its call socket closed or it sent an empty message */
+    bool flooded;           /* stopped for not reading its replies (outq.c) */
     unsigned thread_grants; /* THREAD_CREATEs whose clone has not come yet (process PD) */
     long log_second;        /* denial log rate limit (root.c): the current second, */
     unsigned log_lines, log_suppressed;    /* lines logged in it, lines held back */
