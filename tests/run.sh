@@ -11,6 +11,25 @@ export TOP
 export SHARED=${SHARED:-$(cd "$TOP/../shared" 2>/dev/null && pwd)}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# hang_snapshot PID: the processes below PID with their state and wait
+# channel, and a backtrace of each one that is ours (gdb, when there).
+hang_snapshot() {
+    local pids p
+    pids=$(ps -e -o pid=,ppid= | awk -v root="$1" '
+        { parent[$1] = $2 }
+        END { for (p in parent) { q = p; while (q in parent && q != root && q > 1) q = parent[q]
+                                  if (q == root) print p } }')
+    echo "still running after 590 s:"
+    # shellcheck disable=SC2086
+    [ -n "$pids" ] && ps -o pid,ppid,stat,wchan:32,etime,args -p "$(echo $pids | tr ' ' ,)"
+    for p in $pids; do
+        case $(cat "/proc/$p/comm" 2>/dev/null) in cellulos|cel-*|osmosis|kv-*) ;; *) continue ;; esac
+        echo "--- $p $(cat "/proc/$p/comm" 2>/dev/null): kernel stack"
+        cat "/proc/$p/stack" 2>/dev/null | head -n 12
+        command -v gdb >/dev/null &&
+            timeout 20 gdb -p "$p" -batch -ex 'thread apply all bt 12' 2>/dev/null | grep '^#' | head -n 30
+    done
+}
 pass=0
 fail=0
 failed=()
@@ -26,8 +45,16 @@ for build in "$@"; do
         log="$logdir/$(basename "$t").$(echo "$build" | tr / _).log"
         scratch=$(mktemp -d)
         start=$SECONDS
-        (cd "$scratch" && TMPDIR="$scratch" timeout 600 "$t") >"$log" 2>&1
+        (cd "$scratch" && TMPDIR="$scratch" timeout 600 "$t") >"$log" 2>&1 &
+        runner=$!
+        # A hang must leave evidence: just before the timeout, record what
+        # every process of the test is waiting on.
+        (sleep 590 && hang_snapshot "$runner" >"$log.hang" 2>&1) &
+        dog=$!
+        wait "$runner"
         rc=$?
+        kill "$dog" 2>/dev/null
+        wait "$dog" 2>/dev/null
         took=$((SECONDS - start))
         if [ "$rc" -eq 0 ]; then
             pass=$((pass + 1))
@@ -40,6 +67,7 @@ for build in "$@"; do
             [ "$rc" -gt 128 ] && [ "$rc" -ne 124 ] && why="killed by signal $((rc - 128))"
             echo "FAIL  $name ($why, ${took}s)"
             sed -e 's/^/      | /' "$log" | tail -n 40
+            [ -s "$log.hang" ] && sed -e 's/^/      # /' "$log.hang" | head -n 150
         fi
         rm -rf "$scratch"
     done

@@ -57,4 +57,12 @@ assert all(i["summary"] for i in items)
 ' "$out" "$list" || fail "cellulos list --json does not match cellulos list"
 expect_status 2 "$CELLULOS" list extra
 one_line "$err" "list's error"
+
+# Started with stdin closed (a service manager, a CI runner), PDs still get
+# their standard descriptors and their seccomp listener (once, every PD died
+# with "libcellulos: seccomp: Bad address": the listener became fd 0).
+expect_status 0 "$CELLULOS" run hello 0<&-
+expect_contains "$out" "scenario hello: ok"
+"$CELLULOS" run hello 0<&- 1>&- 2>"$TMPDIR/closed.err" ||
+    fail "cellulos run hello with stdin and stdout closed: $(cat "$TMPDIR/closed.err")"
 exit 0

@@ -13,7 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Root task side: acquire / release what the layer keeps open. */
+/* Root task side: acquire / release what the layer keeps open; init also
+ * opens /dev/null on a closed stdin, stdout or stderr. */
 void cel_plat_init(void);
 void cel_plat_fini(void);
 /* The path of helper `name` (a PD program, kv-linux, osmosis...): next to

@@ -285,6 +285,13 @@ static int pagemap_fd = -1;
 
 void cel_plat_init(void)
 {
+    /* Started with stdin, stdout or stderr closed, the root task would hand
+     * the number to its first socket (a PD would inherit it as a standard
+     * descriptor), and a PD started without fd 0 gets its seccomp listener
+     * as 0, which libseccomp cannot return.  /dev/null stands in. */
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+            (void)open("/dev/null", O_RDWR);    /* the lowest free number: fd */
     if (pagemap_fd < 0)
         pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 }

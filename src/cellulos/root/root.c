@@ -21,6 +21,7 @@
 int cel_root_init(cel_root *r, const char *bindir)
 {
     memset(r, 0, sizeof *r);
+    cel_plat_init();    /* first: it opens any missing standard descriptor */
     r->log = stderr;
     r->revoke_timeout_ms = 1000;
     cel_policy_parse("1a", &r->policy);
@@ -32,7 +33,6 @@ int cel_root_init(cel_root *r, const char *bindir)
     r->ctl_fd = r->client_timer = -1;
     for (int i = 0; i < CEL_CLIENTS_MAX; i++)
         r->clients[i].fd = -1;
-    cel_plat_init();
     if (!r->s || !r->spaces || r->epfd < 0)
         return -ENOMEM;
     return 0;
@@ -374,17 +374,32 @@ static void serve_event(cel_root *r, const struct epoll_event *ev)
     }
 }
 
+/* Milliseconds on the monotonic clock. */
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The budget is wall time, not idle time: a PD (or a descriptor that stays
+ * ready) that keeps the loop busy must not keep a caller's deadline from
+ * firing. */
 int cel_root_run(cel_root *r, bool (*stop)(cel_root *), int timeout_ms)
 {
     struct epoll_event ev[32];
+    int64_t end = mono_ms() + timeout_ms;
     while (!stop(r)) {
-        int n = epoll_wait(r->epfd, ev, 32, timeout_ms);
+        int64_t left = end - mono_ms();
+        if (left <= 0)
+            return 1;
+        int n = epoll_wait(r->epfd, ev, 32, (int)left);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             return -1;
         if (n == 0)
-            return 1;   /* idle for timeout_ms */
+            return 1;
         for (int i = 0; i < n; i++)
             serve_event(r, &ev[i]);
     }
