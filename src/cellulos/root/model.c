@@ -177,7 +177,7 @@ int cel_model_dump_memfd(cel_root *r, size_t *bytes)
     int fd = memfd_create("cellulos-dump", MFD_CLOEXEC);
     if (fd < 0)
         return -errno;
-    int w = dup(fd);
+    int w = fcntl(fd, F_DUPFD_CLOEXEC, 0);
     FILE *f = w >= 0 ? fdopen(w, "w") : NULL;
     if (f)      /* big writes: the memfd is the only consumer */
         setvbuf(f, NULL, _IOFBF, 1 << 20);

@@ -11,6 +11,7 @@
  * while something waits in it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -74,7 +75,7 @@ static cel_outq *outq_of(cel_root *r, cel_pd *pd)
         return NULL;
     struct epoll_event ev = { .events = EPOLLOUT,
                               .data.u64 = ((uint64_t)CEL_TAG_OUT << 32) | pd->num };
-    q->watch = dup(pd->sock);
+    q->watch = fcntl(pd->sock, F_DUPFD_CLOEXEC, 0);
     if (q->watch < 0 || epoll_ctl(r->epfd, EPOLL_CTL_ADD, q->watch, &ev)) {
         if (q->watch >= 0)
             close(q->watch);
@@ -115,7 +116,7 @@ void cel_outq_send(cel_root *r, cel_pd *pd, const cel_msg *m, int fd)
     }
     unsigned tail = (q->head + q->n) % CEL_OUTQ_MAX;
     q->msg[tail] = *m;
-    q->fd[tail] = fd >= 0 ? dup(fd) : -1;
+    q->fd[tail] = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
     q->n++;
 }
 

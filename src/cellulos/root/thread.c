@@ -32,6 +32,7 @@
  *    is killed (the thread could still read it).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +91,7 @@ int cel_thread_create(cel_root *r, cel_pd *pd, cel_msg *m, int *fd_out)
     cel_pd *t = thread_new(r, pd, proc, fault_ep, &err);
     if (t) {
         t->sock = sv[0];
-        t->notify = proc->notify >= 0 ? dup(proc->notify) : -1;  /* revocation */
+        t->notify = proc->notify >= 0 ? fcntl(proc->notify, F_DUPFD_CLOEXEC, 0) : -1;  /* revocation */
         err = cel_plat_nonblock(t->sock);
         err = err ? err : cel_epoll_add(r, t->sock, CEL_TAG_CALL, t->num);
         for (uint32_t i = 0; !err && i < c->n_pass; i++)
