@@ -86,11 +86,14 @@ typedef struct cel_plat_call {
     bool thread_clone;      /* clone with exactly glibc's pthread_create flags */
     bool clone3;
 } cel_plat_call;
-/* The next pending call on `listener` into *c: 0, -EAGAIN when none was
- * pending, or -errno (listener dead).  Every call must then be answered. */
+/* The next pending call on `listener` into *c: 0, -EAGAIN when none is
+ * pending (any more: a call withdrawn by a signal comes again when it
+ * restarts), or -errno (listener dead).  Never blocks once epoll reported
+ * the listener readable.  Every call received must then be answered. */
 int cel_plat_notify_next(int listener, cel_plat_call *c);
 /* Let the call run (allow) or fail it with EPERM (ENOSYS for clone3, so
- * libc falls back to clone, which the root task decides). */
-void cel_plat_notify_answer(int listener, const cel_plat_call *c, bool allow);
+ * libc falls back to clone, which the root task decides).  0, or -ENOENT
+ * when the call was withdrawn meanwhile (the answer went nowhere). */
+int cel_plat_notify_answer(int listener, const cel_plat_call *c, bool allow);
 
 #endif

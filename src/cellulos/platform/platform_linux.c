@@ -413,14 +413,25 @@ int cel_plat_confine(void)
     return fd;
 }
 
+/* The receive and send ioctls are made here rather than through
+ * seccomp_notify_receive/respond: libseccomp 2.5 turns every failure into
+ * -ECANCELED, and ENOENT must be told apart.  It means the call vanished
+ * after epoll saw it: its thread took a signal (a revocation's SIGIO; the
+ * call restarts as a new notification) or died.  Taken for a dead listener,
+ * it once left a live PD's restarted call unanswered forever.  The receive
+ * cannot block after epoll reported the listener readable: the kernel's
+ * count of pending calls only drops when someone receives, and only the
+ * root task does. */
 int cel_plat_notify_next(int listener, cel_plat_call *c)
 {
     struct seccomp_notif *req;
     struct seccomp_notif_resp *resp;
-    int rc = seccomp_notify_alloc(&req, &resp);
+    int rc = seccomp_notify_alloc(&req, &resp);     /* zeroed, as the kernel wants */
     if (rc)
         return rc;
-    rc = seccomp_notify_receive(listener, req);
+    rc = ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, req) ? -errno : 0;
+    if (rc == -ENOENT || rc == -EINTR)
+        rc = -EAGAIN;
     if (rc == 0) {
         c->id = req->id;
         c->pid = (pid_t)req->pid;
@@ -438,20 +449,22 @@ int cel_plat_notify_next(int listener, cel_plat_call *c)
     return rc;
 }
 
-void cel_plat_notify_answer(int listener, const cel_plat_call *c, bool allow)
+int cel_plat_notify_answer(int listener, const cel_plat_call *c, bool allow)
 {
     struct seccomp_notif *req;
     struct seccomp_notif_resp *resp;
-    if (seccomp_notify_alloc(&req, &resp))
-        return;
+    int rc = seccomp_notify_alloc(&req, &resp);
+    if (rc)
+        return rc;
     resp->id = c->id;
     resp->val = 0;
     /* CONTINUE runs the call as made: safe here, the decision read only
      * register arguments (clone's flags), which the caller cannot change. */
     resp->flags = allow ? SECCOMP_USER_NOTIF_FLAG_CONTINUE : 0;
     resp->error = allow ? 0 : c->clone3 ? -ENOSYS : -EPERM;
-    seccomp_notify_respond(listener, resp);    /* ENOENT: the PD died meanwhile */
+    rc = ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp) ? -errno : 0;
     seccomp_notify_free(req, resp);
+    return rc;
 }
 
 void cel_plat_sibling(const char *name, char *buf, size_t len)

@@ -334,14 +334,20 @@ static void serve_seccomp(cel_root *r, cel_pd *pd)
         bool allow = c.thread_clone && pd->thread_grants > 0;
         if (allow)
             pd->thread_grants--;
-        cel_plat_notify_answer(pd->listener, &c, allow);
+        if (cel_plat_notify_answer(pd->listener, &c, allow) == -ENOENT) {
+            if (allow)
+                pd->thread_grants++;    /* not used: the clone comes again if it restarts */
+            return;
+        }
         if (!allow) {
             snprintf(kind, sizeof kind, "syscall %s", c.name);
             cel_deny(r, cel_thread_by_tid(r, pd, c.pid), kind,
                      c.thread_clone ? "a thread not asked for with THREAD_CREATE" : "");
         }
-    } else if (rc != -EAGAIN && rc != -EINTR && rc != -ENOENT) {
+    } else if (rc != -EAGAIN) {     /* its calls could never be decided again */
         epoll_ctl(r->epfd, EPOLL_CTL_DEL, pd->listener, NULL);
+        cel_deny(r, pd, "seccomp", "its system calls can no longer be received: stopped");
+        cel_pd_kill(r, pd);
     }
 }
 
@@ -360,8 +366,8 @@ static void serve_event(cel_root *r, const struct epoll_event *ev)
     } else if (tag == CEL_TAG_SECCOMP) {
         if (ev->events & EPOLLIN)
             serve_seccomp(r, pd);
-        else if (pd->listener >= 0)
-            epoll_ctl(r->epfd, EPOLL_CTL_DEL, pd->listener, NULL);
+        if ((ev->events & (EPOLLHUP | EPOLLERR)) && pd->listener >= 0)
+            epoll_ctl(r->epfd, EPOLL_CTL_DEL, pd->listener, NULL);   /* no task uses the filter */
     } else if (tag == CEL_TAG_OUT) {
         cel_outq_writable(r, pd);
     } else if (tag == CEL_TAG_REVOKE_NOTIFY || tag == CEL_TAG_REVOKE_TIMER) {
