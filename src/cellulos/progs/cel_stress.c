@@ -10,8 +10,8 @@
  *                      floods: sends requests and never reads the replies
  *                      (the root task stops it: `make soak`)
  *   cel-stress wSEED   worker: allocates, attaches, writes and frees MOs,
- *                      then by SEED crashes, exits, tries a denied system
- *                      call, or blocks until it is killed
+ *                      then by SEED crashes, exits, makes denied system
+ *                      calls, or is busy until it is killed
  *   cel-stress fSEED   a soak worker: floods when SEED % 7 == 6, else as w
  */
 #include <errno.h>
@@ -91,8 +91,11 @@ static int worker(unsigned seed)
         return 12;
     case 1:
         return 3;
-    case 2:
-        return open("/etc/hostname", O_RDONLY) < 0 && errno == EPERM ? 0 : 13;
+    case 2:     /* denied calls, long enough for revocations' signals to cut into some */
+        for (int i = 0; i < 20; i++)
+            if (open("/etc/hostname", O_RDONLY) >= 0 || errno != EPERM)
+                return 13;
+        return 0;
     case 3:
         for (;;)
             cel_ping();                 /* busy until killed */
