@@ -49,17 +49,9 @@ static void confined_child(int sock)
     _exit(fd < 0 && errno == EPERM ? 0 : 3);    /* _exit: no sanitizer exit work */
 }
 
-/* Wait until the listener has a call pending. */
-static void wait_readable(int listener)
+/* Fork a confined child; its pid, with its listener in *listener. */
+static pid_t start_confined(int *listener)
 {
-    struct pollfd p = { .fd = listener, .events = POLLIN };
-    assert_int_equal(poll(&p, 1, 10000), 1);
-    assert_true(p.revents & POLLIN);
-}
-
-static void test_withdrawn_call_comes_again(void **state)
-{
-    (void)state;
     int sv[2];
     assert_int_equal(cel_plat_socketpair(sv), 0);
     pid_t pid = fork();
@@ -72,9 +64,26 @@ static void test_withdrawn_call_comes_again(void **state)
     char b;
     size_t got;
     bool trunc;
-    int listener = -1;
-    assert_int_equal(cel_plat_recv(sv[0], &b, 1, &got, &trunc, &listener), 0);
-    assert_true(listener >= 0);
+    *listener = -1;
+    assert_int_equal(cel_plat_recv(sv[0], &b, 1, &got, &trunc, listener), 0);
+    assert_true(*listener >= 0);
+    close(sv[0]);
+    return pid;
+}
+
+/* Wait until the listener has a call pending. */
+static void wait_readable(int listener)
+{
+    struct pollfd p = { .fd = listener, .events = POLLIN };
+    assert_int_equal(poll(&p, 1, 10000), 1);
+    assert_true(p.revents & POLLIN);
+}
+
+static void test_withdrawn_call_comes_again(void **state)
+{
+    (void)state;
+    int listener;
+    pid_t pid = start_confined(&listener);
 
     wait_readable(listener);            /* the openat waits for an answer */
     kill(pid, SIGUSR1);                 /* withdraws it: the handler runs */
@@ -93,27 +102,14 @@ static void test_withdrawn_call_comes_again(void **state)
     assert_true(WIFEXITED(st));
     assert_int_equal(WEXITSTATUS(st), 0);   /* it got EPERM */
     close(listener);
-    close(sv[0]);
 }
 
 /* An answer to a call whose thread died meanwhile says so. */
 static void test_answer_to_dead_caller(void **state)
 {
     (void)state;
-    int sv[2];
-    assert_int_equal(cel_plat_socketpair(sv), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(sv[0]);
-        confined_child(sv[1]);
-    }
-    close(sv[1]);
-    char b;
-    size_t got;
-    bool trunc;
-    int listener = -1;
-    assert_int_equal(cel_plat_recv(sv[0], &b, 1, &got, &trunc, &listener), 0);
+    int listener;
+    pid_t pid = start_confined(&listener);
     wait_readable(listener);
     cel_plat_call c;
     assert_int_equal(cel_plat_notify_next(listener, &c), 0);
@@ -122,7 +118,6 @@ static void test_answer_to_dead_caller(void **state)
     assert_int_equal(waitpid(pid, &st, 0), pid);
     assert_int_equal(cel_plat_notify_answer(listener, &c, false), -ENOENT);
     close(listener);
-    close(sv[0]);
 }
 
 int main(void)
