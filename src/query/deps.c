@@ -247,6 +247,47 @@ static int spaces_users(qctx *c, const qset *set, const osm_typeset *ts, uint32_
 }
 
 
+/* How a walk's member p got there: emit its steps into c->out (0 or -1). */
+typedef int (*walk_why)(qctx *c, const qset *w, osm_id p, const void *arg);
+
+/* Every PD of walk w but x becomes a member of `comp` (or gains comp), with
+ * its reason from `why` when reasons are asked for.  0, or -1 on ENOMEM. */
+static int walk_members(qctx *c, const qset *w, uint32_t comp, walk_why why, const void *arg)
+{
+    for (size_t k = 0; k < w->n; k++) {
+        osm_id p = w->v[k];
+        if (p == c->x)
+            continue;
+        osm_member *e = member_add(c, p, comp, OSM_NONE);
+        if (!e) {
+            if (!qset_has(c->mem, p))
+                return -1;
+            continue;
+        }
+        if (c->why && member_why_end(c, e, why(c, w, p, arg)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* request_chain's reason: x, the first hop h the walk came through, then
+ * the walk's path from h to p. */
+static int request_why(qctx *c, const qset *w, osm_id p, const void *arg)
+{
+    int dir = *(const int *)arg;
+    const osm_snapshot *g = c->g;
+    const uint32_t *off = dir == OSM_DIR_FWD ? g->out_off : g->in_off;
+    const osm_adj *adj = dir == OSM_DIR_FWD ? g->out : g->in;
+    osm_id h = q_path_source(w, p);
+    uint32_t info = OSM_REQUEST;
+    for (uint32_t i = off[c->x]; i < off[c->x + 1]; i++)
+        if (adj[i].node == h && OSM_ADJ_KIND(adj[i].info) == OSM_REQUEST &&
+            !(dir == OSM_DIR_FWD ? q_cut_out(c->q, i) : q_cut_in(c->q, i)))
+            info = adj[i].info;
+    return q_emit_step(c->out, c->x, 0, false) | q_emit_step(c->out, h, info, dir != OSM_DIR_FWD) |
+           q_emit_path(c->out, w, p, true);
+}
+
 /* Members of `comp`: the PDs reached from x by REQUEST chains of one or
  * more edges after the first hops (x REQUEST-> h, h REQUEST->+ p), forward
  * or backward. */
@@ -265,31 +306,16 @@ static int request_chain(qctx *c, int dir, uint32_t comp)
             qset_add(src, adj[i].node);
     qwalk wk = { E_REQ, dir, 0, K_PD, K_PD, OSM_DEPTH_INF, true };
     q_walk(c->q, &wk, src->v, src->n, w);
-    for (size_t k = 0; k < w->n; k++) {
-        osm_id p = w->v[k];
-        if (p == c->x)
-            continue;
-        osm_member *e = member_add(c, p, comp, OSM_NONE);
-        if (!e) {
-            if (!qset_has(c->mem, p))
-                return -1;
-            continue;
-        }
-        if (!c->why)
-            continue;
-        osm_id h = q_path_source(w, p);
-        uint32_t info = OSM_REQUEST;
-        for (uint32_t i = off[c->x]; i < off[c->x + 1]; i++)
-            if (adj[i].node == h && OSM_ADJ_KIND(adj[i].info) == OSM_REQUEST &&
-                !(dir == OSM_DIR_FWD ? q_cut_out(c->q, i) : q_cut_in(c->q, i)))
-                info = adj[i].info;
-        int rc = q_emit_step(c->out, c->x, 0, false) |
-                 q_emit_step(c->out, h, info, dir != OSM_DIR_FWD) |
-                 q_emit_path(c->out, w, p, true);
-        if (member_why_end(c, e, rc) < 0)
-            return -1;
-    }
-    return 0;
+    return walk_members(c, w, comp, request_why, &dir);
+}
+
+/* What control_chain's reasons need besides the walk. */
+typedef struct control_why_arg { qset *tmp; int dir; } control_why_arg;
+
+static int control_why(qctx *c, const qset *w, osm_id p, const void *arg)
+{
+    const control_why_arg *a = arg;
+    return q_control_emit(c->out, w, a->tmp, a->dir, p);
 }
 
 /* Members of `comp`: the PDs with a control chain to x (dir BACK) or from
@@ -301,20 +327,8 @@ static int control_chain(qctx *c, int dir, uint8_t mode, uint32_t comp)
     if (!w || !tmp)
         return -1;
     q_control_walk(c->q, c->x, dir, mode, w, tmp);
-    for (size_t k = 0; k < w->n; k++) {
-        osm_id p = w->v[k];
-        if (p == c->x)
-            continue;
-        osm_member *e = member_add(c, p, comp, OSM_NONE);
-        if (!e) {
-            if (!qset_has(c->mem, p))
-                return -1;
-            continue;
-        }
-        if (c->why && member_why_end(c, e, q_control_emit(c->out, w, tmp, dir, p)) < 0)
-            return -1;
-    }
-    return 0;
+    control_why_arg a = { tmp, dir };
+    return walk_members(c, w, comp, control_why, &a);
 }
 
 /* ---- the components (TCB direction) ---------------------------------------------- */
