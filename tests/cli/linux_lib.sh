@@ -17,6 +17,27 @@ wait_file() {
     fail "timed out waiting for $1"
 }
 
+# lx_start_mix N: long-lived processes to extract, all killed at exit: a
+# sleep in a pid and mount namespace of its own ($S; $U is its unshare),
+# linux_hold with N files open (its pid in ./held), and a linux_share pair
+# sharing memory ($P and $C).
+lx_start_mix() {
+    unshare --pid --fork --mount sleep 1000 &
+    U=$!
+    LX_PIDS+=($U)
+    for _ in $(seq 1 100); do S=$(pgrep -P "$U" sleep) && break; sleep 0.05; done
+    [ -n "${S:-}" ] || fail "no sleep under unshare"
+    LX_PIDS+=($S)
+    "$HELPERS/linux_hold" "$1" 1 >held &
+    LX_PIDS+=($!)
+    wait_file held
+    "$HELPERS/linux_share" shared &
+    LX_PIDS+=($!)
+    wait_file shared
+    read -r P C <shared
+    LX_PIDS+=("$C")
+}
+
 # reach CSV PD MODE [TYPE]: the resources of type MO (or TYPE) PD holds, or
 # reaches by HOLD -> VMR -> MAP, where every edge carries MODE (R, W or
 # ANY): the frames it maps, not those of files it holds (a file MAPs to its

@@ -13,20 +13,7 @@ source "$TOP/tests/cli/linux_lib.sh"
 # no pins unless this test makes them (a directory that is no bpffs)
 export OSMOSIS_BPF_PIN=$PWD
 
-unshare --pid --fork --mount sleep 1000 &
-U=$!
-LX_PIDS+=($U)
-for _ in $(seq 1 100); do S=$(pgrep -P "$U" sleep) && break; sleep 0.05; done
-[ -n "${S:-}" ] || fail "no sleep under unshare"
-LX_PIDS+=($S)
-"$HELPERS/linux_hold" 10 1 >held &
-LX_PIDS+=($!)
-wait_file held
-"$HELPERS/linux_share" shared &
-LX_PIDS+=($!)
-wait_file shared
-read -r P C <shared
-LX_PIDS+=("$C")
+lx_start_mix 10
 mkdir host
 python3 "$TOP/tests/cli/linux_bpf_host.py" py "$PWD/host" &
 LX_PIDS+=($!)

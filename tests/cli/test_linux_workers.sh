@@ -8,20 +8,7 @@ source "$TOP/tests/cli/linux_lib.sh"
 
 # The unshared process first, so it usually has the lowest pid: its mount
 # table is then the first one a --proc scan asks for (the host's).
-unshare --pid --fork --mount sleep 1000 &
-U=$!
-LX_PIDS+=($U)
-for _ in $(seq 1 100); do S=$(pgrep -P "$U" sleep) && break; sleep 0.05; done
-[ -n "${S:-}" ] || fail "no sleep under unshare"
-LX_PIDS+=($S)
-"$HELPERS/linux_hold" 40 1 >held &
-LX_PIDS+=($!)
-wait_file held
-"$HELPERS/linux_share" shared &
-LX_PIDS+=($!)
-wait_file shared
-read -r P C <shared
-LX_PIDS+=("$C")
+lx_start_mix 40
 pids="$S,$(cat held),$P,$C"
 
 # extract NAME ARGS...: with 1 and with 4 workers; the two files must be equal.
