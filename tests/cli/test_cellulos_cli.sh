@@ -65,4 +65,23 @@ expect_status 0 "$CELLULOS" run hello 0<&-
 expect_contains "$out" "scenario hello: ok"
 "$CELLULOS" run hello 0<&- 1>&- 2>"$TMPDIR/closed.err" ||
     fail "cellulos run hello with stdin and stdout closed: $(cat "$TMPDIR/closed.err")"
+# Nor may a signal state inherited from the caller change what runs: with
+# SIGIO blocked no PD could answer a revocation (it timed out, the victim
+# was killed); with SIGCHLD ignored the kernel reaped the PDs and their exit
+# statuses were lost.
+with_signals() {    # with_signals block|ignore CMD...: run CMD so
+    python3 -c '
+import os, signal, sys
+sigs = [signal.SIGIO, signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGPIPE]
+if sys.argv[1] == "block":
+    signal.pthread_sigmask(signal.SIG_BLOCK, sigs)
+else:
+    for s in sigs:
+        signal.signal(s, signal.SIG_IGN)
+os.execv(sys.argv[2], sys.argv[2:])' "$@"
+}
+expect_status 0 with_signals block "$CELLULOS" run revoke
+expect_contains "$out" "scenario revoke: ok"
+expect_status 0 with_signals ignore "$CELLULOS" run threads
+expect_contains "$out" "scenario threads: ok"
 exit 0

@@ -14,7 +14,8 @@
 #include <sys/types.h>
 
 /* Root task side: acquire / release what the layer keeps open; init also
- * opens /dev/null on a closed stdin, stdout or stderr. */
+ * opens /dev/null on a closed stdin, stdout or stderr and restores SIGCHLD's
+ * default (an inherited ignore loses the PDs' exit statuses). */
 void cel_plat_init(void);
 void cel_plat_fini(void);
 /* The path of helper `name` (a PD program, kv-linux, osmosis...): next to

@@ -131,7 +131,7 @@ int cel_plat_socketpair(int sv[2])
 /* ---- processes ------------------------------------------------------------ */
 
 /* posix_spawn (vfork-like, cheap) with the two PD sockets dup2'ed onto 3 and
- * 4 and every descriptor above closed.  Sources are first lifted
+ * 4, every descriptor above closed, no signal blocked or ignored.  Sources are first lifted
  * above 4 so the dup2s cannot clobber one another. */
 int cel_plat_spawn(const char *path, char *const argv[], int call_fd, int notify_fd,
                    pid_t *pid, int *pidfd)
@@ -154,7 +154,19 @@ int cel_plat_spawn(const char *path, char *const argv[], int call_fd, int notify
     /* Nothing else: close-on-exec covers the root task's own descriptors,
      * this closes what it inherited without the flag (a shell's, a CI runner's). */
     posix_spawn_file_actions_addclosefrom_np(&fa, 5);
-    rc = -posix_spawn(pid, path, &fa, NULL, argv, envp);
+    /* And a clean signal state: a mask or an ignored signal inherited from
+     * whoever started the root task (SIGIO blocked made every revocation
+     * time out: libcellulos answers from its SIGIO handler). */
+    posix_spawnattr_t at;
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_init(&at);
+    posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setsigmask(&at, &none);
+    posix_spawnattr_setsigdefault(&at, &all);
+    rc = -posix_spawn(pid, path, &fa, &at, argv, envp);
+    posix_spawnattr_destroy(&at);
     posix_spawn_file_actions_destroy(&fa);
     if (rc == 0) {
         *pidfd = (int)syscall(SYS_pidfd_open, *pid, 0);
@@ -295,6 +307,9 @@ void cel_plat_init(void)
     for (int fd = 0; fd < 3; fd++)
         if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
             (void)open("/dev/null", O_RDWR);    /* the lowest free number: fd */
+    /* The root task reaps its PDs to learn how they ended: an inherited
+     * SIGCHLD ignore would have the kernel reap them first. */
+    signal(SIGCHLD, SIG_DFL);
     if (pagemap_fd < 0)
         pagemap_fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
 }

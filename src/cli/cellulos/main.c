@@ -288,6 +288,11 @@ static int cmd_serve(int argc, char **argv)
         struct sigaction sa = { .sa_handler = on_stop };
         sigaction(SIGTERM, &sa, NULL);
         sigaction(SIGINT, &sa, NULL);
+        sigset_t stop_signals;      /* a mask inherited from the caller must not hold them */
+        sigemptyset(&stop_signals);
+        sigaddset(&stop_signals, SIGTERM);
+        sigaddset(&stop_signals, SIGINT);
+        sigprocmask(SIG_UNBLOCK, &stop_signals, NULL);
         int rc = cel_model_boot(&r) ? -EPERM : cel_root_listen(&r, sock);
         if (rc)
             fprintf(stderr, "cellulos: cannot serve on %s: %s\n", sock, strerror(-rc));
