@@ -54,6 +54,28 @@ static int dump_client(const char *path)
     return c;
 }
 
+/* Once per process: a PING on the PD's socket gets its reply.  Without it
+ * the target could run happily while nothing reaches the handlers (once a
+ * change to cel_root_run's budget served nothing with a budget of 0). */
+static void check_served(cel_root *r, int pd_end)
+{
+    static bool checked;
+    if (checked)
+        return;
+    checked = true;
+    cel_msg m;
+    cel_msg_init(&m, CEL_OP_PING, 1);
+    size_t got;
+    bool trunc;
+    int passed;
+    if (send(pd_end, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m ||
+        cel_root_run(r, never, 0) < 0 ||
+        cel_plat_recv(pd_end, &m, sizeof m, &got, &trunc, &passed) || m.h.op != CEL_OP_PING) {
+        fprintf(stderr, "fuzz_cellulos_root: the root task does not answer a PING\n");
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -76,6 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r.driver = pd->num;
     if (cel_epoll_add(&r, pd->sock, CEL_TAG_CALL, pd->num))
         abort();
+    check_served(&r, sv[1]);
     if ((mode & 1) && cel_root_listen(&r, path) == 0) {
         client = dump_client(path);
         cel_root_run(&r, never, 0);     /* accept it */

@@ -390,24 +390,25 @@ static int64_t mono_ms(void)
 
 /* The budget is wall time, not idle time: a PD (or a descriptor that stays
  * ready) that keeps the loop busy must not keep a caller's deadline from
- * firing. */
+ * firing.  What is ready is always served once, so a budget of 0 serves
+ * one batch of what waits now. */
 int cel_root_run(cel_root *r, bool (*stop)(cel_root *), int timeout_ms)
 {
     struct epoll_event ev[32];
     int64_t end = mono_ms() + timeout_ms;
     while (!stop(r)) {
         int64_t left = end - mono_ms();
-        if (left <= 0)
-            return 1;
-        int n = epoll_wait(r->epfd, ev, 32, (int)left);
-        if (n < 0 && errno == EINTR)
+        int n = epoll_wait(r->epfd, ev, 32, left > 0 ? (int)left : 0);
+        if (n < 0 && errno == EINTR && left > 0)
             continue;
         if (n < 0)
-            return -1;
+            return errno == EINTR ? 1 : -1;
         if (n == 0)
             return 1;
         for (int i = 0; i < n; i++)
             serve_event(r, &ev[i]);
+        if (left <= 0)
+            return stop(r) ? 0 : 1;
     }
     return 0;
 }

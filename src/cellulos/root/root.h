@@ -173,8 +173,8 @@ typedef struct cel_root {
 /* ---- root.c ---------------------------------------------------------------------- */
 int cel_root_init(cel_root *r, const char *bindir);
 void cel_root_fini(cel_root *r);
-/* Serve events until `stop` says so (0) or timeout_ms have passed (1);
- * -1 on an epoll failure. */
+/* Serve events until `stop` says so (0) or timeout_ms have passed (1; with
+ * 0, what is ready now is served once); -1 on an epoll failure. */
 int cel_root_run(cel_root *r, bool (*stop)(cel_root *), int timeout_ms);
 cel_obj *cel_obj_new(cel_root *r, cel_type type, uint16_t space);
 cel_obj *cel_obj_get(const cel_root *r, uint32_t num);
