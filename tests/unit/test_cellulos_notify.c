@@ -26,7 +26,7 @@
 static void slow_handler(int sig)
 {
     (void)sig;
-    struct timespec t = { 0, 300 * 1000000L };
+    struct timespec t = { 1, 0 };
     nanosleep(&t, NULL);
 }
 
@@ -71,6 +71,18 @@ static pid_t start_confined(int *listener)
     return pid;
 }
 
+/* Wait until the pending call is withdrawn (the listener is no longer
+ * readable); the child's handler then sleeps a second before it restarts. */
+static void wait_withdrawn(int listener)
+{
+    struct pollfd p = { .fd = listener, .events = POLLIN };
+    for (int i = 0; i < 5000 && poll(&p, 1, 0) == 1 && (p.revents & POLLIN); i++) {
+        struct timespec t = { 0, 1000000L };
+        nanosleep(&t, NULL);
+    }
+    assert_int_equal(poll(&p, 1, 0), 0);
+}
+
 /* Wait until the listener has a call pending. */
 static void wait_readable(int listener)
 {
@@ -87,8 +99,7 @@ static void test_withdrawn_call_comes_again(void **state)
 
     wait_readable(listener);            /* the openat waits for an answer */
     kill(pid, SIGUSR1);                 /* withdraws it: the handler runs */
-    struct timespec t = { 0, 100 * 1000000L };
-    nanosleep(&t, NULL);
+    wait_withdrawn(listener);
     cel_plat_call c;
     assert_int_equal(cel_plat_notify_next(listener, &c), -EAGAIN);
 
