@@ -42,29 +42,29 @@ struct qctx {
 
 /* ---- members ----------------------------------------------------------------- */
 
-/* Add p to the answer for component `comp`.  Returns the member when it is
- * new (the caller then records its reason), NULL when p was there already
- * (only its comps grow) or on ENOMEM (errno set, c->out->n unchanged). */
-static osm_member *member_add(qctx *c, osm_id p, uint32_t comp, osm_id via)
+/* Add p to the answer for component `comp`.  1 with *e when p is new (the
+ * caller then records its reason), 0 when p was there already (only its
+ * comps grow), -1 on ENOMEM (errno set, c->out->n unchanged). */
+static int member_add(qctx *c, osm_id p, uint32_t comp, osm_id via, osm_member **e)
 {
     osm_members *m = c->out;
     if (qset_has(c->mem, p)) {
         m->v[c->q->slot[p]].comps |= comp;
-        return NULL;
+        return 0;
     }
     if (m->n == m->cap) {
         size_t nc = m->cap ? m->cap * 2 : 16;
         osm_member *nv = realloc(m->v, nc * sizeof *nv);
         if (!nv)
-            return NULL;
+            return -1;
         m->v = nv;
         m->cap = nc;
     }
     qset_add(c->mem, p);
     c->q->slot[p] = (uint32_t)m->n;
-    osm_member *e = &m->v[m->n++];
-    *e = (osm_member){ p, comp, comp, via, (uint32_t)m->n_steps, 0 };
-    return e;
+    *e = &m->v[m->n++];
+    **e = (osm_member){ p, comp, comp, via, (uint32_t)m->n_steps, 0 };
+    return 1;
 }
 
 /* Close a member's chain after its steps were emitted (they live in their
@@ -158,13 +158,12 @@ static int back_to_pds(qctx *c, const osm_id *src, size_t nsrc, uint8_t mode, ui
         if (c->g->kind[p] != OSM_PD || p == c->x)
             continue;
         osm_id r = c->why ? q_path_source(w, p) : OSM_NONE;
-        osm_member *e = member_add(c, p, comp, r);
-        if (!e) {
-            if (!qset_has(c->mem, p))
-                return -1;
-            continue;
-        }
-        if (c->why && member_why_end(c, e, reason(c, r) | q_emit_path(c->out, w, p, true)) < 0)
+        osm_member *e;
+        int fresh = member_add(c, p, comp, r, &e);
+        if (fresh < 0)
+            return -1;
+        if (fresh && c->why &&
+            member_why_end(c, e, reason(c, r) | q_emit_path(c->out, w, p, true)) < 0)
             return -1;
     }
     return 0;
@@ -206,13 +205,11 @@ static int space_holders(qctx *c, const qset *set, const osm_typeset *ts, uint32
             if (OSM_ADJ_KIND(g->in[i].info) != OSM_HOLD || g->kind[p] != OSM_PD || p == c->x ||
                 q_cut_in(c->q, i))
                 continue;
-            osm_member *e = member_add(c, p, comp, s);
-            if (!e) {
-                if (!qset_has(c->mem, p))
-                    return -1;
-                continue;
-            }
-            if (c->why && member_why_end(c, e, xside(c, s) |
+            osm_member *e;
+            int fresh = member_add(c, p, comp, s, &e);
+            if (fresh < 0)
+                return -1;
+            if (fresh && c->why && member_why_end(c, e, xside(c, s) |
                                          q_emit_step(c->out, p, g->in[i].info, true)) < 0)
                 return -1;
         }
@@ -258,13 +255,11 @@ static int walk_members(qctx *c, const qset *w, uint32_t comp, walk_why why, con
         osm_id p = w->v[k];
         if (p == c->x)
             continue;
-        osm_member *e = member_add(c, p, comp, OSM_NONE);
-        if (!e) {
-            if (!qset_has(c->mem, p))
-                return -1;
-            continue;
-        }
-        if (c->why && member_why_end(c, e, why(c, w, p, arg)) < 0)
+        osm_member *e;
+        int fresh = member_add(c, p, comp, OSM_NONE, &e);
+        if (fresh < 0)
+            return -1;
+        if (fresh && c->why && member_why_end(c, e, why(c, w, p, arg)) < 0)
             return -1;
     }
     return 0;
@@ -386,13 +381,11 @@ static int request_hops(qctx *c, int dir, uint32_t comp)
         if (OSM_ADJ_KIND(adj[i].info) != OSM_REQUEST || g->kind[p] != OSM_PD || p == c->x ||
             (dir == OSM_DIR_FWD ? q_cut_out(c->q, i) : q_cut_in(c->q, i)))
             continue;
-        osm_member *e = member_add(c, p, comp, OSM_NONE);
-        if (!e) {
-            if (!qset_has(c->mem, p))
-                return -1;
-            continue;
-        }
-        if (c->why && member_why_end(c, e, q_emit_step(c->out, c->x, 0, false) |
+        osm_member *e;
+        int fresh = member_add(c, p, comp, OSM_NONE, &e);
+        if (fresh < 0)
+            return -1;
+        if (fresh && c->why && member_why_end(c, e, q_emit_step(c->out, c->x, 0, false) |
                                      q_emit_step(c->out, p, adj[i].info, dir != OSM_DIR_FWD)) < 0)
             return -1;
     }
