@@ -130,9 +130,9 @@ int cel_plat_socketpair(int sv[2])
 
 /* ---- processes ------------------------------------------------------------ */
 
-/* posix_spawn (vfork-like, cheap) with the two PD sockets dup2'ed onto 3 and
- * 4, every descriptor above closed, no signal blocked or ignored.  Sources are first lifted
- * above 4 so the dup2s cannot clobber one another. */
+/* posix_spawn (vfork-like, cheap) with the two PD sockets dup2'ed onto 3
+ * and 4, every descriptor above closed, no signal blocked or ignored.
+ * Sources are first lifted above 4 so the dup2s cannot clobber one another. */
 int cel_plat_spawn(const char *path, char *const argv[], int call_fd, int notify_fd,
                    pid_t *pid, int *pidfd)
 {
@@ -151,8 +151,8 @@ int cel_plat_spawn(const char *path, char *const argv[], int call_fd, int notify
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_adddup2(&fa, c, 3);
     posix_spawn_file_actions_adddup2(&fa, n, 4);
-    /* Nothing else: close-on-exec covers the root task's own descriptors,
-     * this closes what it inherited without the flag (a shell's, a CI runner's). */
+    /* Nothing else: besides the root task's own (close-on-exec), what it
+     * inherited without the flag (a shell's, a CI runner's). */
     posix_spawn_file_actions_addclosefrom_np(&fa, 5);
     /* And a clean signal state: a mask or an ignored signal inherited from
      * whoever started the root task (SIGIO blocked made every revocation
